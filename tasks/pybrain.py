@@ -1,0 +1,94 @@
+"""Conversion of task data to and from PyBrain's ``ImportanceDataSet``.
+
+PyBrain (``pybrain3``) only imports on today's numpy/scipy after
+``pybrain_ext.compat.install()``; both are imported inside the functions
+here, so that ``import tasks`` needs neither.
+"""
+import numpy as np
+
+
+def _importance_dataset_class():
+    from pybrain_ext import compat  # lazily: tasks imports nothing of ours at import time
+    compat.install()
+    from pybrain3.datasets import ImportanceDataSet
+    return ImportanceDataSet
+
+
+def to_pybrain(data):
+    """The data set as a PyBrain ``ImportanceDataSet``, one sequence per row.
+
+    Inputs and targets are one-hot (``data.indim`` and ``data.outdim``
+    wide); the importance of a step is its mask repeated over the output
+    dimensions (1.0 or 0.0), and a masked step's target is the zero vector,
+    so masked steps add nothing to PyBrain's error or gradient (PROTOCOL §1).
+
+    Parameters
+    ----------
+    data : TaskData
+
+    Returns
+    -------
+    pybrain3.datasets.ImportanceDataSet
+        ``data.inputs.shape[0]`` sequences of ``data.length`` samples.
+    """
+    ImportanceDataSet = _importance_dataset_class()
+    dataset = ImportanceDataSet(data.indim, data.outdim)
+    in_codes, out_codes = np.eye(data.indim), np.eye(data.outdim)
+    for inputs, targets, mask in zip(data.inputs, data.targets, data.mask):  # each (T,)
+        dataset.newSequence()
+        importance = np.repeat(mask[:, None], data.outdim, axis=1).astype(float)  # (T, outdim)
+        one_hot_inputs = in_codes[inputs]                                       # (T, indim)
+        one_hot_targets = out_codes[targets] * importance                       # (T, outdim)
+        for sample in zip(one_hot_inputs, one_hot_targets, importance):
+            dataset.appendLinked(*sample)
+    return dataset
+
+
+def _decode_one_hot(codes, name, where=None):
+    """Class indices of the one-hot rows of `codes` (rows not in `where` must be zero)."""
+    where = np.ones(len(codes), dtype=bool) if where is None else where
+    hot = codes[where]
+    if not (np.all((hot == 0) | (hot == 1)) and np.all(hot.sum(axis=1) == 1)):
+        raise ValueError(f"{name} rows must be one-hot")
+    if np.any(codes[~where] != 0):
+        raise ValueError(f"{name} rows of masked steps must be zero vectors")
+    return np.where(where, codes.argmax(axis=1), 0)
+
+
+def from_pybrain(dataset):
+    """Inputs, targets and mask back from an ``ImportanceDataSet`` made by `to_pybrain`.
+
+    The inverse of `to_pybrain` (used by the tests): reads each sequence with
+    ``dataset.getSequence(i)`` and decodes the one-hot rows, checking that
+    they are one-hot, that importance is 0/1 and equal over the output
+    dimensions, and that masked targets are zero vectors.
+
+    Parameters
+    ----------
+    dataset : pybrain3.datasets.ImportanceDataSet
+        Sequences all of the same length T.
+
+    Returns
+    -------
+    inputs, targets : ndarray of int64, shape (n, T)
+    mask : ndarray of bool, shape (n, T)
+
+    Raises
+    ------
+    ValueError
+        If the data set does not have that form.
+    """
+    _importance_dataset_class()  # the compat layer, for getSequence
+    rows = []
+    for index in range(dataset.getNumSequences()):
+        inputs, targets, importance = dataset.getSequence(index)  # (T, indim), (T, outdim) x2
+        if not (np.all((importance == 0) | (importance == 1))
+                and np.all(importance == importance[:, :1])):
+            raise ValueError("importance must be 0 or 1, the same over the output dimensions")
+        mask = importance[:, 0] == 1
+        rows.append((_decode_one_hot(inputs, "input"),
+                     _decode_one_hot(targets, "target", mask), mask))
+    if len({len(mask) for _, _, mask in rows}) != 1:
+        raise ValueError("sequences must all have the same length")
+    inputs, targets, mask = (np.array(column) for column in zip(*rows))
+    return inputs.astype(np.int64), targets.astype(np.int64), mask
