@@ -1,0 +1,44 @@
+# Every target is a thin call of `python -m reproduce ...` (or pytest).
+# `make test` and `make table1` create .venv from requirements.txt when it is
+# missing or older than requirements.txt.
+
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+PROFILE   ?= paper
+WORKERS   ?= 2
+SCHEDULER ?=
+DB        ?= results/runs.sqlite
+OUT       ?= results
+
+SWEEP_TARGET = $(if $(SCHEDULER),--scheduler $(SCHEDULER),--workers $(WORKERS))
+
+.PHONY: install test table1 sweep figure6 patterns bench clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(STAMP)
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+table1: $(STAMP)
+	$(PY) -m reproduce sweep --profile $(PROFILE) --db $(DB) $(SWEEP_TARGET)
+	$(PY) -m reproduce table1 --db $(DB) --out $(OUT)
+
+figure6: $(STAMP)
+	$(PY) -m reproduce figure6 --out $(OUT)/figures
+
+patterns: $(STAMP)
+	$(PY) -m reproduce patterns --out $(OUT)/figures
+
+bench: $(STAMP)
+	$(PY) -m bench.engines
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,168 @@
+"""The paper's networks, built from PyBrain parts (PROTOCOL.md §2).
+
+:func:`build_network` returns a sorted ``RecurrentNetwork``; :func:`param_layout`
+says which slice of its flat ``params`` belongs to which connection, so other
+code (the batched engine, the figures) can read and write PyBrain's own layout.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+from pybrain3.structure import (BiasUnit, FullConnection, LinearLayer, LSTMLayer,
+                                RecurrentNetwork, SigmoidLayer, SoftmaxLayer,
+                                TanhLayer)
+
+from pybrain_ext.layers import GRULayer, ReluLayer
+from tasks.protocol import CELLS, INIT_VARIANCE, SKIPS
+
+# cell name -> (PyBrain layer class, inputs per unit)
+CELL_LAYERS = {
+    "lstm": (LSTMLayer, 4),
+    "gru": (GRULayer, 3),
+    "tanh": (TanhLayer, 1),
+    "sigmoid": (SigmoidLayer, 1),
+    "relu": (ReluLayer, 1),
+}
+assert tuple(CELL_LAYERS) == CELLS
+
+# Output layers.  "softmax" is the paper's; "linear" exists for PyBrain's
+# gradientCheck, which measures squared error, whereas the softmax layer's
+# backward pass hands the error through unchanged (the cross-entropy gradient).
+OUTPUT_LAYERS = {"softmax": SoftmaxLayer, "linear": LinearLayer}
+
+
+def _check_positive_int(name, value):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+
+
+def build_network(cell, indim, outdim, layers, hidden, skip="none", seed=0,
+                  init_variance=INIT_VARIANCE, output="softmax"):
+    """Build one of the paper's recurrent networks.
+
+    Parameters
+    ----------
+    cell : {'lstm', 'gru', 'tanh', 'sigmoid', 'relu'}
+        Unit type of every hidden layer.
+    indim, outdim : int
+        Sizes of the (one-hot, linear) input layer and the softmax output.
+    layers : int
+        Number of hidden layers, ``L >= 1``.
+    hidden : int
+        Units per hidden layer.
+    skip : {'none', 'in', 'out', 'both'}
+        ``in`` adds in -> hidden_i for i >= 1, ``out`` adds hidden_i -> out for
+        i < L-1 (0-based), ``both`` adds both.  Only ``none`` with one layer.
+    seed : int
+        Seeds the generator the parameters are drawn from.
+    init_variance : float
+        Every parameter ~ N(0, init_variance) [PROTOCOL §2: 0.3].
+    output : {'softmax', 'linear'}
+        Output layer; ``linear`` only for gradient checks.
+
+    Returns
+    -------
+    pybrain3.structure.RecurrentNetwork
+        Sorted, with modules named ``in``, ``hidden0``, ..., ``out``, ``bias``
+        and connections named ``'<from>-><to>'``.  The bias unit feeds only the
+        output; each non-GRU hidden layer has a recurrent self-connection.
+    """
+    if cell not in CELL_LAYERS:
+        raise ValueError(f"unknown cell {cell!r}; allowed: {', '.join(CELLS)}")
+    if skip not in SKIPS:
+        raise ValueError(f"unknown skip {skip!r}; allowed: {', '.join(SKIPS)}")
+    if output not in OUTPUT_LAYERS:
+        raise ValueError(f"unknown output {output!r}; allowed: {', '.join(OUTPUT_LAYERS)}")
+    for name, value in (("indim", indim), ("outdim", outdim), ("layers", layers),
+                        ("hidden", hidden)):
+        _check_positive_int(name, value)
+    if layers == 1 and skip != "none":
+        raise ValueError(f"skip {skip!r} needs at least 2 layers; with layers=1 only "
+                         "'none' is allowed")
+    if not init_variance > 0:
+        raise ValueError(f"init_variance must be positive, got {init_variance!r}")
+
+    # PyBrain draws from numpy's global state as it constructs every parameter
+    # container; those draws are overwritten below, and the state is put back
+    # so building a network leaves no trace on the caller's random numbers.
+    global_state = np.random.get_state()
+    try:
+        net = _assemble(cell, indim, outdim, layers, hidden, skip, output)
+    finally:
+        np.random.set_state(global_state)
+    rng = np.random.default_rng(seed)
+    net._setParameters(rng.normal(0.0, np.sqrt(init_variance), net.paramdim))
+    return net
+
+
+def _assemble(cell, indim, outdim, layers, hidden, skip, output):
+    layer_class, _ = CELL_LAYERS[cell]
+    net = RecurrentNetwork()
+    inp = LinearLayer(indim, name="in")
+    out = OUTPUT_LAYERS[output](outdim, name="out")
+    bias = BiasUnit(name="bias")
+    hid = [layer_class(hidden, name=f"hidden{i}") for i in range(layers)]
+    net.addInputModule(inp)
+    for h in hid:
+        net.addModule(h)
+    net.addModule(bias)
+    net.addOutputModule(out)
+
+    def connect(a, b):
+        net.addConnection(FullConnection(a, b, name=f"{a.name}->{b.name}"))
+
+    connect(inp, hid[0])
+    for lower, upper in zip(hid, hid[1:]):
+        connect(lower, upper)
+    connect(hid[-1], out)
+    connect(bias, out)
+    if skip in ("in", "both"):
+        for h in hid[1:]:
+            connect(inp, h)
+    if skip in ("out", "both"):
+        for h in hid[:-1]:
+            connect(h, out)
+    if cell != "gru":  # the GRU's recurrence is inside the layer
+        for h in hid:
+            net.addRecurrentConnection(FullConnection(h, h, name=f"{h.name}->{h.name}"))
+    net.sortModules()
+    return net
+
+
+@dataclass(frozen=True)
+class ParamBlock:
+    """One parameter container's slice of a network's flat ``params``.
+
+    ``kind`` is ``'connection'`` (a ``FullConnection``; ``shape`` is
+    ``(outdim, indim)``, row-major, as PyBrain reshapes it), ``'recurrent'`` (a
+    recurrent ``FullConnection``, from step t-1) or ``'module'`` (a layer's own
+    parameters, e.g. the GRU's ``U_r, U_z, U_h``; ``shape`` ``(3, dim, dim)``).
+    """
+    kind: str
+    source: str
+    target: str
+    start: int
+    shape: tuple
+
+    @property
+    def stop(self):
+        return self.start + int(np.prod(self.shape))
+
+
+def param_layout(net):
+    """List the :class:`ParamBlock` of every parameter container, in PyBrain's order."""
+    blocks, start = [], 0
+    recurrent = set(map(id, net.recurrentConns))
+    for container in net._containerIterator():
+        if hasattr(container, "inmod"):
+            kind = "recurrent" if id(container) in recurrent else "connection"
+            block = ParamBlock(kind, container.inmod.name, container.outmod.name, start,
+                               (container.outdim, container.indim))
+        else:
+            dim = container.outdim
+            block = ParamBlock("module", container.name, container.name, start,
+                               (container.paramdim // (dim * dim), dim, dim))
+        blocks.append(block)
+        start = block.stop
+    assert start == net.paramdim
+    return blocks

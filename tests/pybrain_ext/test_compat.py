@@ -1,0 +1,79 @@
+"""pybrain_ext.compat: PyBrain 3.0.4 imports and runs on today's numpy/scipy."""
+import importlib
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import scipy
+
+import pybrain_ext
+from pybrain_ext import compat
+
+PYBRAIN_MODULES = [
+    "pybrain3.structure",
+    "pybrain3.datasets",
+    "pybrain3.supervised.trainers",
+    "pybrain3.auxiliary",
+    "pybrain3.tools.functions",
+    "pybrain3.tools.shortcuts",
+    "pybrain3.tests.helpers",
+]
+
+
+def test_pybrain_modules_import():
+    for name in PYBRAIN_MODULES:
+        importlib.import_module(name)
+
+
+def test_every_scipy_name_pybrain_asks_for_is_there():
+    # Scan the PyBrain sources the project uses for `from scipy import ...` and
+    # `scipy.NAME`: each name must now resolve.
+    import pybrain3
+    root = Path(pybrain3.__file__).parent
+    used = ("structure", "datasets", "supervised/trainers", "auxiliary/gradientdescent.py",
+            "tools/functions.py", "utilities.py", "tests/helpers.py")
+    missing = set()
+    for part in used:
+        for path in ([root / part] if part.endswith(".py") else (root / part).rglob("*.py")):
+            src = path.read_text()
+            names = [n.strip().split(" as ")[0]
+                     for line in re.findall(r"^\s*from scipy import ([^\n#]+)", src, re.M)
+                     for n in line.strip("()\\ ").split(",")]
+            names += re.findall(r"\bscipy\.([A-Za-z_]\w*)", src)
+            missing |= {n for n in names if n and not hasattr(scipy, n)}
+    assert not missing
+
+
+def test_only_missing_names_are_added():
+    # Names scipy still defines keep scipy's meaning.
+    for name in compat._SCIPY_ALIASES:
+        assert getattr(scipy, name) is not None
+    assert scipy.linalg is importlib.import_module("scipy.linalg")
+    assert scipy.mat is np.asmatrix and scipy.product is np.prod
+
+
+def test_install_is_idempotent_and_quiet():
+    code = ("import warnings; warnings.simplefilter('error');"
+            "import pybrain_ext, pybrain_ext.compat as c; c.install(); c.install();"
+            "import importlib; importlib.reload(pybrain_ext);"
+            "from pybrain3.structure import RecurrentNetwork; print('ok')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=Path(pybrain_ext.__file__).parents[1])
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok" and out.stderr == ""
+
+
+def test_sequential_dataset_with_float_sequence_index():
+    from pybrain3.datasets import ImportanceDataSet
+    ds = ImportanceDataSet(2, 2)
+    for s in range(3):
+        ds.newSequence()
+        for t in range(s + 2):
+            ds.addSample([t, s], [s, t], np.array([1.0, 0.0]))
+    assert ds.getNumSequences() == 3
+    inputs, targets, importance = ds.getSequence(1)
+    np.testing.assert_array_equal(inputs, [[0, 1], [1, 1], [2, 1]])
+    np.testing.assert_array_equal(importance, [[1, 0]] * 3)
+    assert [len(list(seq)) for seq in ds] == [2, 3, 4]
