@@ -1,0 +1,191 @@
+"""The paper's training, through PyBrain itself (PROTOCOL.md §3).
+
+``RPropMinusTrainer`` (full batch over the training sequences, importance mask)
+with early stopping by PyBrain's ``trainUntilConvergence`` rule on a *fixed*
+validation set.  PyBrain 3.0.4's ``trainUntilConvergence`` always splits the
+data at random; :class:`EarlyStopping` is its rule, step for step, for any
+validation set, and the batched engine uses the same class, so both engines stop
+alike by construction.
+
+    outcome = train_pybrain(net, train_ds, validation_ds, RPropSettings(delta0=0.1))
+"""
+import math
+import time
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from pybrain3.supervised.trainers import RPropMinusTrainer
+
+from tasks.protocol import (CONTINUE_EPOCHS, CONVERGENCE_DECIMALS, DELTAMAX, DELTAMIN,
+                            ETAMINUS, ETAPLUS, MAX_EPOCHS)
+
+STOP_REASONS = ("converged", "validation rose", "max_epochs", "diverged")
+
+
+@dataclass(frozen=True)
+class RPropSettings:
+    """RProp- and early-stopping settings; defaults are the protocol's."""
+    delta0: float = 0.1
+    etaplus: float = ETAPLUS
+    etaminus: float = ETAMINUS
+    deltamin: float = DELTAMIN
+    deltamax: float = DELTAMAX
+    continue_epochs: int = CONTINUE_EPOCHS
+    convergence_decimals: int = CONVERGENCE_DECIMALS
+    max_epochs: int = MAX_EPOCHS
+
+    def __post_init__(self):
+        for name in ("delta0", "etaplus", "etaminus", "deltamin", "deltamax"):
+            value = getattr(self, name)
+            if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
+                raise ValueError(f"{name} must be a positive number, got {value!r}")
+        for name in ("continue_epochs", "convergence_decimals", "max_epochs"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
+        if self.continue_epochs < 1:
+            raise ValueError(f"continue_epochs must be at least 1, got {self.continue_epochs}")
+
+    def trainer_kwargs(self):
+        """Keyword arguments of PyBrain's ``RPropMinusTrainer``."""
+        return dict(etaminus=self.etaminus, etaplus=self.etaplus, deltamin=self.deltamin,
+                    deltamax=self.deltamax, delta0=self.delta0)
+
+
+class EarlyStopping:
+    """PyBrain's ``trainUntilConvergence`` stopping rule, fed one epoch at a time.
+
+    Upstream PyBrain's rule (3.0.4's, plus the later ``convergence_threshold``):
+    after each epoch the validation error is appended; the parameters are kept
+    if it is the first epoch or a new minimum; training stops (restoring the kept
+    parameters) when ``epoch >= max_epochs`` (so ``max_epochs + 1`` epochs run at
+    most, as in PyBrain), when the minimum of the last ``continue_epochs``
+    validation errors exceeds the maximum of the ``continue_epochs`` before them
+    (``validation rose``), or when the last ``continue_epochs`` errors, rounded to
+    ``convergence_decimals``, sum to no difference from the last
+    (``converged``).  A NaN error stops it too (``diverged``; upstream raises).
+
+    Parameters
+    ----------
+    initial_error : float
+        Validation error before any training (PyBrain's ``bestverr``).
+    """
+
+    def __init__(self, initial_error, continue_epochs=CONTINUE_EPOCHS,
+                 convergence_decimals=CONVERGENCE_DECIMALS, max_epochs=MAX_EPOCHS):
+        self.continue_epochs = continue_epochs
+        self.convergence_decimals = convergence_decimals
+        self.max_epochs = max_epochs
+        self.best_error = initial_error
+        self.best_epoch = None          # index of the epoch whose parameters are kept
+        self.validation_errors = [initial_error]
+        self.epochs = 0                 # epochs trained so far
+        self.stop_reason = None
+
+    def update(self, training_error, validation_error):
+        """Record one epoch; return True if its parameters are the new best.
+
+        After the call, ``stop_reason`` is set when training must stop.
+        """
+        assert self.stop_reason is None, "training already stopped"
+        epoch = self.epochs
+        self.epochs += 1
+        self.validation_errors.append(validation_error)
+        if math.isnan(training_error) or math.isnan(validation_error):
+            self.stop_reason = "diverged"
+            return False
+        improved = epoch == 0 or validation_error < self.best_error
+        if improved:
+            self.best_error = validation_error
+            self.best_epoch = epoch
+        c = self.continue_epochs
+        if epoch >= self.max_epochs:
+            self.stop_reason = "max_epochs"
+        elif len(self.validation_errors) >= 2 * c:
+            old = self.validation_errors[-2 * c:-c]
+            new = self.validation_errors[-c:]
+            last = round(new[-1], self.convergence_decimals)
+            if min(new) > max(old):
+                self.stop_reason = "validation rose"
+            elif sum(round(v, self.convergence_decimals) - last for v in new) == 0:
+                self.stop_reason = "converged"
+        return improved
+
+
+@dataclass(frozen=True)
+class TrainOutcome:
+    """What one training run produced (the parameters are the restored best)."""
+    params: np.ndarray
+    training_error: float       # of the restored parameters, on the training set
+    validation_error: float     # the best validation error (of the restored parameters)
+    epochs: int                 # epochs trained (RProp steps taken)
+    best_epoch: int             # 0-based epoch whose parameters were restored; -1 if none
+    stop_reason: str
+    validation_errors: tuple    # before training, then after each epoch
+    seconds: float
+
+    def summary(self):
+        d = asdict(self)
+        del d["params"], d["validation_errors"]
+        return d
+
+
+def train_pybrain(net, train_ds, validation_ds, settings=RPropSettings()):
+    """Train ``net`` in place with PyBrain's RProp- and early stopping.
+
+    Parameters
+    ----------
+    net : pybrain3 RecurrentNetwork
+        Built by :func:`pybrain_ext.build_network`; its parameters are the start
+        and, on return, the restored best.
+    train_ds, validation_ds : ImportanceDataSet
+        The fixed training and validation sequences.
+    settings : RPropSettings
+
+    Returns
+    -------
+    TrainOutcome
+    """
+    start = time.perf_counter()
+    trainer = RPropMinusTrainer(net, dataset=train_ds, **settings.trainer_kwargs())
+    stopping = EarlyStopping(trainer.testOnData(validation_ds), settings.continue_epochs,
+                             settings.convergence_decimals, settings.max_epochs)
+    best = net.params.copy()
+    with np.errstate(over="ignore", invalid="ignore"):
+        while stopping.stop_reason is None:
+            training_error = trainer.train()
+            validation_error = trainer.testOnData(validation_ds)
+            if stopping.update(training_error, validation_error):
+                best = net.params.copy()
+        net.params[:] = best
+        training_error = trainer.testOnData(train_ds)
+    return TrainOutcome(
+        params=best, training_error=float(training_error),
+        validation_error=float(stopping.best_error), epochs=stopping.epochs,
+        best_epoch=-1 if stopping.best_epoch is None else stopping.best_epoch,
+        stop_reason=stopping.stop_reason,
+        validation_errors=tuple(map(float, stopping.validation_errors)),
+        seconds=time.perf_counter() - start)
+
+
+def classification_error(net, dataset):
+    """Percentage of unmasked steps whose output's argmax is not the target (§4).
+
+    Parameters
+    ----------
+    net : pybrain3 network
+    dataset : ImportanceDataSet
+        One-hot targets; a step counts where its importance is non-zero.
+    """
+    wrong = counted = 0
+    for seq in dataset._provideSequences():
+        net.reset()
+        for x, target, importance in seq:
+            output = net.activate(x)
+            if importance.any():
+                counted += 1
+                wrong += int(np.argmax(output) != np.argmax(target))
+    if counted == 0:
+        raise ValueError("the data set has no unmasked step to score")
+    return 100.0 * wrong / counted

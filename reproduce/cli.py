@@ -1,0 +1,84 @@
+"""The command line: ``python -m reproduce <command> [options]``.
+
+Each command lives in its own module of this package, which provides
+``configure(parser)`` (adds its options) and ``execute(args) -> int`` (the exit
+status).  Bad options exit with status 2 and a one-line message; so does a
+:class:`UsageError` raised by a command (e.g. a file that is not a results
+store).
+"""
+import argparse
+import importlib
+import sys
+
+# command name -> (module, one-line help)
+COMMANDS = {
+    "run": ("reproduce.run_command", "train and evaluate one configuration"),
+}
+
+
+class UsageError(Exception):
+    """Bad input a command found after parsing; reported in one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        # one line, naming what is allowed (argparse's own text does), status 2
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser():
+    parser = _Parser(prog="python -m reproduce",
+                     description="Reproduce 'How recurrent networks implement memory'.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="command",
+                                parser_class=_Parser)
+    for name, (module, help_) in COMMANDS.items():
+        cmd = sub.add_parser(name, help=help_, description=help_)
+        importlib.import_module(module).configure(cmd)
+        cmd.set_defaults(_module=module)
+    return parser
+
+
+def main(argv=None):
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return importlib.import_module(args._module).execute(args)
+    except UsageError as exc:
+        print(f"python -m reproduce {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def positive_int(text):
+    """argparse type: an integer >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def non_negative_int(text):
+    """argparse type: an integer >= 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
+    return value
+
+
+def positive_float(text):
+    """argparse type: a finite number > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    if not (value > 0 and value != float("inf")):
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    return value

@@ -1,0 +1,156 @@
+"""One run of the study: its configuration (the key) and its result.
+
+A :class:`RunConfig` is frozen, validated on construction and serialises to
+canonical JSON; the SHA-256 of that JSON is the run's key in the results store,
+so the same configuration is recognised in any process and never run twice.
+
+    cfg = RunConfig(task="multiswitch", k=3, cell="lstm", layers=2, hidden=5,
+                    skip="both", delta0=0.1, seed=0)
+    cfg.key  # 'c0ffee...'
+"""
+import hashlib
+import json
+import platform
+from dataclasses import asdict, dataclass, fields
+from typing import Optional
+
+import tasks
+from pybrain_ext.training import STOP_REASONS, RPropSettings
+from tasks.protocol import (CELLS, CONTINUE_EPOCHS, CONVERGENCE_DECIMALS, DATA_SEED,
+                            DELTAMAX, DELTAMIN, ETAMINUS, ETAPLUS, INIT_VARIANCE,
+                            MAX_EPOCHS, SKIPS)
+
+ENGINES = ("pybrain", "batched")
+
+
+def _check_int(name, value, minimum):
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Everything that determines one run (PROTOCOL.md §1-3).
+
+    The task variant (``task``, ``k``, ``steps_back``), the network (``cell``,
+    ``layers``, ``hidden``, ``skip``), training (``delta0`` and the protocol's
+    RProp and early-stopping constants), and the two seeds: ``seed`` draws the
+    initial parameters, ``data_seed`` the data set of the variant.
+    """
+    task: str
+    k: int
+    cell: str
+    layers: int
+    hidden: int
+    skip: str = "none"
+    delta0: float = 0.1
+    seed: int = 0
+    steps_back: Optional[int] = None
+    data_seed: int = DATA_SEED
+    max_epochs: int = MAX_EPOCHS
+    etaplus: float = ETAPLUS
+    etaminus: float = ETAMINUS
+    deltamin: float = DELTAMIN
+    deltamax: float = DELTAMAX
+    continue_epochs: int = CONTINUE_EPOCHS
+    convergence_decimals: int = CONVERGENCE_DECIMALS
+    init_variance: float = INIT_VARIANCE
+
+    def __post_init__(self):
+        tasks.Variant(self.task, self.k, self.steps_back)  # validates the variant
+        if self.cell not in CELLS:
+            raise ValueError(f"unknown cell {self.cell!r}; allowed: {', '.join(CELLS)}")
+        if self.skip not in SKIPS:
+            raise ValueError(f"unknown skip {self.skip!r}; allowed: {', '.join(SKIPS)}")
+        _check_int("layers", self.layers, 1)
+        _check_int("hidden", self.hidden, 1)
+        _check_int("seed", self.seed, 0)
+        _check_int("data_seed", self.data_seed, 0)
+        if self.layers == 1 and self.skip != "none":
+            raise ValueError(f"skip {self.skip!r} needs layers >= 2; with one layer only "
+                             "'none' is allowed")
+        if not (isinstance(self.init_variance, (int, float)) and self.init_variance > 0):
+            raise ValueError(f"init_variance must be positive, got {self.init_variance!r}")
+        # normalise numbers so that 0.1 and 1e-1, 3 and 3.0 give one key
+        for name in ("delta0", "etaplus", "etaminus", "deltamin", "deltamax", "init_variance"):
+            object.__setattr__(self, name, float(getattr(self, name)))
+        self.rprop()  # validates the training settings
+
+    @property
+    def variant(self):
+        return tasks.Variant(self.task, self.k, self.steps_back)
+
+    @property
+    def variant_id(self):
+        return self.variant.id
+
+    @property
+    def architecture(self):
+        """What runs that can share a batch have in common."""
+        return (self.cell, self.layers, self.hidden, self.skip,
+                self.variant.indim, self.variant.outdim)
+
+    def rprop(self):
+        return RPropSettings(delta0=self.delta0, etaplus=self.etaplus, etaminus=self.etaminus,
+                             deltamin=self.deltamin, deltamax=self.deltamax,
+                             continue_epochs=self.continue_epochs,
+                             convergence_decimals=self.convergence_decimals,
+                             max_epochs=self.max_epochs)
+
+    def to_json(self):
+        """Canonical JSON: sorted keys, no spaces, floats as Python's repr."""
+        return json.dumps(asdict(self), sort_keys=True, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text):
+        data = json.loads(text)
+        unknown = set(data) - {f.name for f in fields(cls)}
+        if unknown:
+            raise ValueError(f"unknown RunConfig fields: {', '.join(sorted(unknown))}")
+        return cls(**data)
+
+    @property
+    def key(self):
+        return hashlib.sha256(self.to_json().encode()).hexdigest()
+
+    def label(self):
+        """A short human-readable name."""
+        return (f"{self.variant_id} {self.cell} L{self.layers} H{self.hidden} {self.skip} "
+                f"d{self.delta0:g} s{self.seed}")
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """The outcome of one run (PROTOCOL.md §4)."""
+    test_error: float           # % of unmasked test steps misclassified
+    training_error: float       # importance-weighted squared error, restored parameters
+    validation_error: float     # the best validation error
+    epochs: int
+    stop_reason: str
+    seconds: float
+    engine: str
+    versions: dict
+
+    def __post_init__(self):
+        if self.stop_reason not in STOP_REASONS:
+            raise ValueError(f"unknown stop reason {self.stop_reason!r}")
+        if self.engine not in ENGINES:
+            raise ValueError(f"unknown engine {self.engine!r}; allowed: {', '.join(ENGINES)}")
+
+    def to_dict(self):
+        return asdict(self)
+
+    def same_outcome(self, other):
+        """Equal apart from timing."""
+        a, b = self.to_dict(), other.to_dict()
+        a.pop("seconds"), b.pop("seconds")
+        return a == b
+
+
+def package_versions():
+    """The versions a result depends on."""
+    import numpy
+    import scipy
+    from importlib.metadata import version
+    return {"python": platform.python_version(), "numpy": numpy.__version__,
+            "scipy": scipy.__version__, "pybrain3": version("PyBrain3")}
