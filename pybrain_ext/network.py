@@ -90,9 +90,18 @@ def build_network(cell, indim, outdim, layers, hidden, skip="none", seed=0,
         net = _assemble(cell, indim, outdim, layers, hidden, skip, output)
     finally:
         np.random.set_state(global_state)
-    rng = np.random.default_rng(seed)
-    net._setParameters(rng.normal(0.0, np.sqrt(init_variance), net.paramdim))
+    net._setParameters(initial_params(net.paramdim, seed, init_variance))
     return net
+
+
+def initial_params(paramdim, seed=0, init_variance=INIT_VARIANCE):
+    """The initial flat parameter vector of a network with ``paramdim`` parameters.
+
+    Every parameter ~ N(0, init_variance), drawn from
+    ``np.random.default_rng(seed)`` [PROTOCOL §2].  :func:`build_network` and the
+    batched engine both start from this draw, so they start from the same numbers.
+    """
+    return np.random.default_rng(seed).normal(0.0, np.sqrt(init_variance), paramdim)
 
 
 def _assemble(cell, indim, outdim, layers, hidden, skip, output):
