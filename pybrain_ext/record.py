@@ -1,0 +1,169 @@
+"""Every internal quantity of a PyBrain network, step by step and unit by unit.
+
+Runs a network made by :func:`pybrain_ext.build_network` over symbol sequences
+and copies, after each sequence, what the layers themselves kept in their
+per-time-step buffers -- the numbers PyBrain computed, not a re-computation::
+
+    from pybrain_ext import build_network
+    from pybrain_ext.record import record
+
+    net = build_network("lstm", indim=3, outdim=2, layers=2, hidden=5, skip="both")
+    rec = record(net, inputs)              # inputs: int symbols, shape (S, T)
+    rec["hidden0"]["c"]                    # (S, T, 5) cell states of the first layer
+    rec["out"]["y"]                        # (S, T, 2) softmax outputs
+
+The dictionary has the same form as the batched engine's
+``pybrain_ext.batched.record(arch, params, inputs)``, so the two can be
+compared key by key: one entry ``hidden<i>`` per hidden layer with the
+quantities of `QUANTITIES` for its cell, and ``out`` with ``y``.
+"""
+import numpy as np
+
+from pybrain_ext.network import CELL_LAYERS
+
+# cell -> the quantities recorded for each unit, in the order figures draw them
+# (PROTOCOL.md §2 names them):
+#   lstm: input, forget and output gates, cell input g = tanh(a_g), cell state, output
+#   gru:  reset and update gates, candidate h-hat, output
+#   simple cells: the activation
+QUANTITIES = {
+    "lstm": ("i", "f", "o", "g", "c", "h"),
+    "gru": ("r", "z", "hhat", "h"),
+    "tanh": ("h",),
+    "sigmoid": ("h",),
+    "relu": ("h",),
+}
+assert tuple(QUANTITIES) == tuple(CELL_LAYERS)
+
+GATES = frozenset({"i", "f", "o", "r", "z"})
+"""Quantities that are sigmoid gates, i.e. lie in (0, 1)."""
+
+# exact layer class -> cell name (TanhLayer and friends are not subclasses of each other)
+_CELL_OF_CLASS = {layer_class: cell for cell, (layer_class, _) in CELL_LAYERS.items()}
+
+
+def _lstm_buffers(layer, steps):
+    # PyBrain's LSTMLayer keeps the gates and the state; the cell input g is
+    # the layer's own transfer function of the third quarter of its input.
+    dim = layer.outdim
+    return {"i": layer.ingate[:steps],
+            "f": layer.forgetgate[:steps],
+            "o": layer.outgate[:steps],
+            "g": layer.g(layer.inputbuffer[:steps, 2 * dim:3 * dim]),
+            "c": layer.state[:steps],
+            "h": layer.outputbuffer[:steps]}
+
+
+def _gru_buffers(layer, steps):
+    return {"r": layer.resetgate[:steps],
+            "z": layer.updategate[:steps],
+            "hhat": layer.candidate[:steps],
+            "h": layer.outputbuffer[:steps]}
+
+
+def _activation_buffers(layer, steps):
+    return {"h": layer.outputbuffer[:steps]}
+
+
+_BUFFERS = {"lstm": _lstm_buffers, "gru": _gru_buffers, "tanh": _activation_buffers,
+            "sigmoid": _activation_buffers, "relu": _activation_buffers}
+assert set(_BUFFERS) == set(QUANTITIES)
+
+
+def hidden_layers(net):
+    """The hidden layers of a `build_network` network, as ``[(name, cell), ...]`` in order.
+
+    Raises
+    ------
+    ValueError
+        If `net` does not have the modules `build_network` makes.
+    """
+    names = {m.name for m in getattr(net, "modules", ())}
+    count = sum(1 for n in names if n.startswith("hidden"))
+    expected = {"in", "out", "bias"} | {f"hidden{i}" for i in range(count)}
+    if count == 0 or names != expected:
+        raise ValueError("record needs a network made by pybrain_ext.build_network "
+                         f"(modules in, hidden0.., out, bias); got modules {sorted(names)}")
+    layers = []
+    for i in range(count):
+        layer = net[f"hidden{i}"]
+        cell = _CELL_OF_CLASS.get(type(layer))
+        if cell is None or getattr(layer, "peepholes", False):
+            raise ValueError(f"hidden{i} is a {type(layer).__name__}; record knows "
+                             f"{', '.join(c.__name__ for c in _CELL_OF_CLASS)} (no peepholes)")
+        layers.append((f"hidden{i}", cell))
+    return layers
+
+
+def record(net, inputs):
+    """Run `net` over each sequence and return every internal quantity per step and unit.
+
+    Each sequence is fed one-hot, one step at a time (``net.activate``),
+    after ``net.reset()``; when it ends the layers' buffers are copied.  The
+    network is left reset.
+
+    Parameters
+    ----------
+    net : pybrain3 RecurrentNetwork
+        Made by :func:`pybrain_ext.build_network` (any cell, depth, skip) and
+        holding the parameters to inspect.
+    inputs : array_like of int, shape (S, T)
+        Input symbols in ``{0..net.indim - 1}``: S sequences of T steps.
+
+    Returns
+    -------
+    dict
+        ``{"hidden0": {q: array}, ..., "out": {"y": array}}``, where the
+        quantities ``q`` of a hidden layer are ``QUANTITIES[cell]``, each array
+        of shape ``(S, T, hidden)``, and ``y`` the softmax outputs, shape
+        ``(S, T, outdim)``.  All float64, freshly allocated.
+
+    Raises
+    ------
+    ValueError
+        If `net` is not a `build_network` network or `inputs` is not a 2-D
+        integer array of symbols the network's input layer can take.
+    """
+    layers = hidden_layers(net)
+    x = np.asarray(inputs)
+    if x.ndim != 2 or x.shape[1] < 1:
+        raise ValueError(f"inputs must have shape (sequences, steps) with steps >= 1; "
+                         f"got shape {x.shape}")
+    if x.size and not np.issubdtype(x.dtype, np.integer):
+        raise ValueError(f"inputs must be integer symbols; got dtype {x.dtype}")
+    if x.size and (x.min() < 0 or x.max() >= net.indim):
+        raise ValueError(f"inputs must lie in {{0..{net.indim - 1}}}; "
+                         f"got values in [{x.min()}, {x.max()}]")
+    n_seq, steps = x.shape
+    codes = np.eye(net.indim)
+    result = {name: {q: np.empty((n_seq, steps, net[name].outdim))
+                     for q in QUANTITIES[cell]}
+              for name, cell in layers}
+    result["out"] = {"y": np.empty((n_seq, steps, net.outdim))}
+    out = net["out"]
+    for s in range(n_seq):
+        net.reset()
+        for t in range(steps):
+            net.activate(codes[x[s, t]])
+        for name, cell in layers:
+            for q, values in _BUFFERS[cell](net[name], steps).items():
+                result[name][q][s] = values
+        result["out"]["y"][s] = out.outputbuffer[:steps]
+    net.reset()
+    return result
+
+
+def flatten(recording):
+    """``{"hidden0.i": array, ..., "out.y": array}``: a recording as one flat dict."""
+    return {f"{layer}.{q}": values for layer, quantities in recording.items()
+            for q, values in quantities.items()}
+
+
+def unflatten(flat):
+    """The inverse of `flatten` (keys without a dot are ignored)."""
+    recording = {}
+    for key, values in flat.items():
+        layer, dot, q = key.partition(".")
+        if dot:
+            recording.setdefault(layer, {})[q] = values
+    return recording
