@@ -13,6 +13,8 @@ import sys
 # command name -> (module, one-line help)
 COMMANDS = {
     "run": ("reproduce.run_command", "train and evaluate one configuration"),
+    "figure6": ("reproduce.figure_command", "train a network and draw its activity (Fig. 6)"),
+    "patterns": ("reproduce.patterns_command", "draw one example sequence per task (Figs. 1-5)"),
 }
 
 
