@@ -1,0 +1,157 @@
+"""Grid profiles: small declarative descriptions of a sweep that expand to `RunConfig`s.
+
+``paper`` is the whole grid of PROTOCOL.md §5, read from ``tasks.protocol``;
+``quick`` covers every task variant and cell type with fewer architectures,
+widths, step sizes and seeds (tens of minutes on two cores); ``smoke`` takes
+seconds and exists for tests and for trying the machinery out::
+
+    from reproduce.profiles import get_profile
+
+    profile = get_profile("paper")
+    profile.describe()   # '20 variants x 5 cells x 9 architectures x 5 widths x 3 delta0
+                         #  = 13,500 configurations x 3 seeds = 40,500 runs'
+    configs = profile.configs()          # 40,500 RunConfigs, each with its own key
+
+A profile's configurations differ only in the axes it names; every other field
+of `RunConfig` keeps the protocol's default (``max_epochs`` may be lowered, as
+``smoke`` does).  Profiles whose axes are subsets of the paper's (``quick`` is)
+produce keys the paper profile shares, so a ``quick`` sweep into a store is
+the first part of a ``paper`` sweep into the same store.
+"""
+from dataclasses import dataclass
+
+import tasks
+from reproduce.config import RunConfig
+from tasks.protocol import (CELLS, GRID_DELTA0, GRID_LAYERS, GRID_SEEDS, GRID_WIDTHS,
+                            MAX_EPOCHS, SKIPS)
+
+
+def grid_architectures(layers=GRID_LAYERS, skips=SKIPS):
+    """The (layers, skip) pairs of a grid: one layer only without skips (PROTOCOL.md §2).
+
+    With the protocol's axes: (1, none) and (L, s) for L in {2, 3} and s in
+    {none, in, out, both} -- 9 architectures.
+    """
+    return tuple((n, skip) for n in layers for skip in skips if n > 1 or skip == "none")
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One grid: the product of its axes, seeds innermost.
+
+    Parameters
+    ----------
+    name, description : str
+    variants : tuple of str
+        Task variant ids (``tasks.Variant.id``), e.g. ``"fdr-n3-k4"``.
+    cells : tuple of str
+        Cell types, from ``protocol.CELLS``.
+    architectures : tuple of (int, str)
+        (hidden layers, skip) pairs; one layer only with skip ``"none"``.
+    widths, delta0, seeds : tuple
+        Hidden units per layer, RProp's initial steps, parameter seeds.
+    max_epochs : int
+        The training cap of every run.
+    """
+    name: str
+    description: str
+    variants: tuple
+    cells: tuple
+    architectures: tuple
+    widths: tuple
+    delta0: tuple
+    seeds: tuple
+    max_epochs: int = MAX_EPOCHS
+
+    def __post_init__(self):
+        for axis in ("variants", "cells", "architectures", "widths", "delta0", "seeds"):
+            values = tuple(getattr(self, axis))
+            if not values:
+                raise ValueError(f"profile {self.name!r}: axis {axis} is empty")
+            if len(set(values)) != len(values):
+                raise ValueError(f"profile {self.name!r}: axis {axis} repeats a value: {values}")
+            object.__setattr__(self, axis, values)
+        for variant_id in self.variants:
+            tasks.parse_variant(variant_id)  # raises ValueError naming the Table I ids
+        # One RunConfig per corner of the grid checks cells, skips, widths, delta0 and seeds.
+        for cell in self.cells:
+            for layers, skip in self.architectures:
+                RunConfig(task="mvb", k=2, cell=cell, layers=layers, hidden=self.widths[0],
+                          skip=skip, delta0=self.delta0[0], seed=self.seeds[0],
+                          max_epochs=self.max_epochs)
+        for hidden in self.widths:
+            for delta0 in self.delta0:
+                for seed in self.seeds:
+                    RunConfig(task="mvb", k=2, cell=self.cells[0], layers=1, hidden=hidden,
+                              delta0=delta0, seed=seed, max_epochs=self.max_epochs)
+
+    @property
+    def n_configurations(self):
+        """Configurations without the seed axis (the paper's count)."""
+        return (len(self.variants) * len(self.cells) * len(self.architectures)
+                * len(self.widths) * len(self.delta0))
+
+    @property
+    def n_runs(self):
+        return self.n_configurations * len(self.seeds)
+
+    def configs(self):
+        """The profile's `RunConfig`s: variant, cell, architecture, width, delta0, seed order."""
+        out = []
+        for variant_id in self.variants:
+            variant = tasks.parse_variant(variant_id)
+            for cell in self.cells:
+                for layers, skip in self.architectures:
+                    for hidden in self.widths:
+                        for delta0 in self.delta0:
+                            for seed in self.seeds:
+                                out.append(RunConfig(
+                                    task=variant.task, k=variant.k,
+                                    steps_back=variant.steps_back, cell=cell, layers=layers,
+                                    hidden=hidden, skip=skip, delta0=delta0, seed=seed,
+                                    max_epochs=self.max_epochs))
+        return out
+
+    def describe(self):
+        """The counts, as printed before a sweep."""
+        def n(count, word, plural=None):
+            return f"{count:,} {word if count == 1 else (plural or word + 's')}"
+        return (f"{n(len(self.variants), 'variant')} x {n(len(self.cells), 'cell')} x "
+                f"{n(len(self.architectures), 'architecture')} x "
+                f"{n(len(self.widths), 'width')} x {len(self.delta0)} delta0"
+                f" = {n(self.n_configurations, 'configuration')}"
+                f" x {n(len(self.seeds), 'seed')} = {n(self.n_runs, 'run')}"
+                + ("" if self.max_epochs == MAX_EPOCHS else f" (max_epochs {self.max_epochs})"))
+
+
+_ALL_VARIANTS = tuple(v.id for v in tasks.variants())
+
+PROFILES = {p.name: p for p in (
+    Profile(
+        name="paper",
+        description="the whole grid of PROTOCOL.md section 5 (hours to days)",
+        variants=_ALL_VARIANTS, cells=CELLS, architectures=grid_architectures(),
+        widths=GRID_WIDTHS, delta0=GRID_DELTA0, seeds=GRID_SEEDS),
+    Profile(
+        name="quick",
+        description="every variant and cell; 1-2 layers without/with all skips, "
+                    "3 widths, 2 step sizes, 1 seed (about 20 minutes on 2 cores)",
+        variants=_ALL_VARIANTS, cells=CELLS,
+        architectures=((1, "none"), (2, "none"), (2, "both")),
+        widths=(5, 10, 25), delta0=(0.1, 0.03), seeds=(0,)),
+    Profile(
+        name="smoke",
+        description="2 variants x 2 cells of tiny networks, 5 epochs (seconds; for tests)",
+        variants=("fdr-n3-k3", "multiswitch-k2"), cells=("lstm", "tanh"),
+        architectures=((1, "none"),), widths=(2,), delta0=(0.1,), seeds=(0, 1),
+        max_epochs=5),
+)}
+
+
+def get_profile(name):
+    """The profile called `name`; ValueError naming the known ones otherwise."""
+    try:
+        return PROFILES[name]
+    except (KeyError, TypeError):
+        raise ValueError(f"unknown profile {name!r}; known profiles: "
+                         f"{', '.join(PROFILES)}") from None

@@ -1,0 +1,182 @@
+"""The SQLite results store: schema, one row per key, atomic batches, refusing foreign files."""
+import hashlib
+import json
+import sqlite3
+
+import pandas as pd
+import pytest
+
+from reproduce.config import RunConfig
+from reproduce.store import (APPLICATION_ID, SCHEMA_VERSION, Store, StoreError, check,
+                             record)
+
+
+def _config(seed=0, **kw):
+    fields = dict(task="fdr", k=3, steps_back=3, cell="tanh", layers=1, hidden=2,
+                  delta0=0.1, seed=seed, max_epochs=5)
+    fields.update(kw)
+    return RunConfig(**fields)
+
+
+def _result(test_error=12.5):
+    return dict(test_error=test_error, training_error=0.1, validation_error=0.2, epochs=7,
+                stop_reason="validation rose", seconds=0.5, engine="pybrain",
+                versions={"numpy": "x"})
+
+
+def _record(config, status="ok", **kw):
+    fields = dict(status=status, engine="pybrain", code_version="abc123", versions={"numpy": "x"},
+                  host="here", started_at="2026-01-01T00:00:00+00:00",
+                  finished_at="2026-01-01T00:00:01+00:00", profile="smoke")
+    if status == "ok":
+        fields["result"] = _result()
+    else:
+        fields["error"] = "ValueError: boom"
+    fields.update(kw)
+    return record(config, **fields)
+
+
+def _digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_new_store_has_schema_wal_and_marks(tmp_path):
+    path = tmp_path / "deep" / "runs.sqlite"
+    with Store.open(path, create=True) as store:
+        assert len(store) == 0 and store.keys() == set()
+        assert store.counts() == {"ok": 0, "failed": 0}
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(runs)")}
+    assert {"key", "config", "status", "error", "test_error", "engine", "code_version",
+            "versions", "host", "started_at", "finished_at", "variant", "cell"} <= columns
+    conn.close()
+
+
+def test_rows_round_trip_and_come_back_sorted_by_key(tmp_path):
+    configs = [_config(seed=s) for s in range(4)]
+    with Store.open(tmp_path / "r.sqlite", create=True) as store:
+        assert store.add([_record(c) for c in configs[:3]]) == 3
+        assert store.add([_record(configs[3], status="failed")]) == 1
+        assert store.counts() == {"ok": 3, "failed": 1}
+        frame = store.runs()
+    assert list(frame["key"]) == sorted(c.key for c in configs)
+    row = frame.set_index("key").loc[configs[0].key]
+    assert RunConfig.from_json(row["config"]) == configs[0]
+    assert (row["variant"], row["cell"], row["seed"]) == ("fdr-n3-k3", "tanh", 0)
+    assert row["test_error"] == 12.5 and row["stop_reason"] == "validation rose"
+    assert json.loads(row["versions"]) == {"numpy": "x"}
+    failed = frame.set_index("key").loc[configs[3].key]
+    assert failed["status"] == "failed" and failed["error"] == "ValueError: boom"
+    assert failed["test_error"] != failed["test_error"]  # NaN
+
+
+def test_a_key_is_never_stored_twice(tmp_path):
+    config = _config()
+    path = tmp_path / "r.sqlite"
+    with Store.open(path, create=True) as first, Store.open(path) as second:
+        assert first.add([_record(config)]) == 1
+        assert second.add([_record(config, status="failed")]) == 0
+        assert first.add([_record(config), _record(_config(seed=1))]) == 1
+        assert len(second) == 2
+        frame = second.runs()
+    assert frame.set_index("key").loc[config.key, "status"] == "ok"  # the first one stays
+
+
+def test_a_batch_is_one_transaction(tmp_path):
+    good = _record(_config(seed=0))
+    bad = dict(_record(_config(seed=1)), status="lost")  # violates the status CHECK
+    with Store.open(tmp_path / "r.sqlite", create=True) as store:
+        with pytest.raises(sqlite3.IntegrityError):
+            store.add([good, bad])
+        assert len(store) == 0
+        assert store.add([good]) == 1
+
+
+def test_record_checks_its_outcome():
+    with pytest.raises(ValueError, match="status"):
+        _record(_config(), status="maybe")
+    with pytest.raises(ValueError, match="needs a result"):
+        _record(_config(), status="ok", result=None)
+    with pytest.raises(ValueError, match="error text"):
+        _record(_config(), status="failed", error="")
+
+
+def test_text_file_is_refused_untouched(tmp_path):
+    path = tmp_path / "notes.sqlite"
+    path.write_text("not a database\n")
+    before = _digest(path)
+    for attempt in (lambda: Store.open(path, create=True), lambda: check(path)):
+        with pytest.raises(StoreError, match="not an SQLite file"):
+            attempt()
+    assert _digest(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.sqlite"]
+
+
+def test_foreign_sqlite_database_is_refused_untouched(tmp_path):
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE things (x)")
+    conn.commit()
+    conn.close()
+    before = _digest(path)
+    for attempt in (lambda: Store.open(path, create=True), lambda: check(path)):
+        with pytest.raises(StoreError, match="another application"):
+            attempt()
+    assert _digest(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.db"]
+
+
+def test_other_schema_version_is_refused(tmp_path):
+    path = tmp_path / "r.sqlite"
+    Store.open(path, create=True).close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match=f"schema version {SCHEMA_VERSION + 1}"):
+        Store.open(path)
+
+
+def test_directory_and_missing_store(tmp_path):
+    with pytest.raises(StoreError, match="is a directory"):
+        Store.open(tmp_path, create=True)
+    with pytest.raises(StoreError, match="no such results store"):
+        Store.open(tmp_path / "missing.sqlite")
+    check(tmp_path / "new" / "runs.sqlite")           # fine, and creates nothing
+    assert not (tmp_path / "new").exists()
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(StoreError, match="not a directory"):
+        check(tmp_path / "file" / "runs.sqlite")
+
+
+def test_blank_database_is_set_up_but_not_read_as_a_store(tmp_path):
+    # what a creation killed before its first commit leaves behind
+    empty, blank = tmp_path / "empty.sqlite", tmp_path / "blank.sqlite"
+    empty.write_bytes(b"")
+    sqlite3.connect(blank).execute("PRAGMA journal_mode=WAL").fetchone()
+    with pytest.raises(StoreError, match="empty SQLite database"):
+        Store.open(blank)
+    for path in (empty, blank):
+        check(path)
+        with Store.open(path, create=True) as store:
+            assert store.add([_record(_config())]) == 1
+        with Store.open(path) as store:
+            assert len(store) == 1
+
+
+def test_replace_failed_replaces_only_failed_rows(tmp_path):
+    failed, ok = _config(seed=0), _config(seed=1)
+    with Store.open(tmp_path / "r.sqlite", create=True) as store:
+        store.add([_record(failed, status="failed"), _record(ok)])
+        assert store.keys("failed") == {failed.key} and store.keys("ok") == {ok.key}
+        again = [_record(failed, result=dict(_result(), test_error=3.0)),
+                 _record(ok, result=dict(_result(), test_error=99.0))]
+        assert store.add(again, replace_failed=True) == 1
+        frame = store.runs().set_index("key")
+        assert len(frame) == 2
+    assert (frame.loc[failed.key, "status"], frame.loc[failed.key, "test_error"]) == ("ok", 3.0)
+    assert pd.isna(frame.loc[failed.key, "error"])
+    assert frame.loc[ok.key, "test_error"] == 12.5
