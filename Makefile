@@ -27,8 +27,12 @@ $(STAMP): requirements.txt
 test: $(STAMP)
 	$(PY) -m pytest -q
 
-table1: $(STAMP)
+# `make table1` resumes an interrupted sweep; PROFILE=quick|smoke, WORKERS=N or
+# SCHEDULER=tcp://HOST:PORT (a Dask cluster) override.
+sweep: $(STAMP)
 	$(PY) -m reproduce sweep --profile $(PROFILE) --db $(DB) $(SWEEP_TARGET)
+
+table1: sweep
 	$(PY) -m reproduce table1 --db $(DB) --out $(OUT)
 
 figure6: $(STAMP)

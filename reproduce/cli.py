@@ -13,6 +13,8 @@ import sys
 # command name -> (module, one-line help)
 COMMANDS = {
     "run": ("reproduce.run_command", "train and evaluate one configuration"),
+    "sweep": ("reproduce.sweep_command", "run a grid profile into the results store, resumably"),
+    "table1": ("reproduce.table1_command", "Table I from the results store, beside the paper's"),
     "figure6": ("reproduce.figure_command", "train a network and draw its activity (Fig. 6)"),
     "patterns": ("reproduce.patterns_command", "draw one example sequence per task (Figs. 1-5)"),
 }

@@ -1,0 +1,85 @@
+"""``python -m reproduce table1``: Table I from the results store, beside the paper's.
+
+    python -m reproduce table1 [--db results/runs.sqlite] [--out results/] [--profile NAME]
+
+Writes ``table1.csv`` (per task variant x cell type: min, mean and std of the
+test error and the number of runs), ``table1.md`` (the paper's layout with ours,
+the published value and the difference side by side, and the run counts) and
+``table1.tex`` (our table in the paper's layout), then prints how complete the
+store is and how well we agree with the published table: mean absolute
+difference per statistic, how many entries lie within 5 points, and for each
+row whether the ranking of cell types agrees.
+
+Without ``--profile`` the table uses every run in the store and measures
+completeness against the profiles the store's sweeps ran; with it, only that
+profile's runs.  A partial store gives a partial table.  The store is only read.
+"""
+from pathlib import Path
+
+from reproduce import table1
+from reproduce.cli import UsageError
+from reproduce.profiles import PROFILES, get_profile
+from reproduce.store import Store, StoreError
+from reproduce.sweep_command import DEFAULT_DB
+
+
+def configure(parser):
+    parser.add_argument("--db", default=DEFAULT_DB, metavar="PATH",
+                        help=f"the results store (default {DEFAULT_DB})")
+    parser.add_argument("--out", default="results", metavar="DIR",
+                        help="where to write table1.csv, .md and .tex (default results/)")
+    parser.add_argument("--profile", default=None, metavar="NAME",
+                        help=f"only this profile's runs ({', '.join(PROFILES)}); default: "
+                             "every run in the store")
+    parser.add_argument("--published", default=str(table1.PUBLISHED_CSV), metavar="CSV",
+                        help="the published Table I (default: the shared copy)")
+
+
+def execute(args):
+    profile = None
+    if args.profile is not None:
+        try:
+            profile = get_profile(args.profile)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    try:
+        with Store.open(args.db) as store:
+            runs = store.runs()
+    except StoreError as exc:
+        raise UsageError(str(exc)) from None
+    if profile is not None:
+        runs = runs[runs["key"].isin({c.key for c in profile.configs()})]
+        names = [profile.name]
+    else:
+        names = sorted(set(runs["profile"].dropna()))
+    out = Path(args.out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot create {out}: {exc.strerror or exc}") from None
+
+    ours = table1.summarise(runs, expected=table1.expected_counts(names))
+    published = table1.load_published(args.published)
+    side = table1.compare(ours, published)
+    summary = table1.agreement_text(side) if published is not None else ""
+
+    n_ok, n_failed = int((runs["status"] == "ok").sum()), int((runs["status"] == "failed").sum())
+    known = [n for n in names if n in PROFILES]
+    status = f"store {args.db}: {n_ok:,} runs ok, {n_failed:,} failed"
+    if known:
+        done, expected, full, partial, empty = table1.completeness(ours)
+        status += (f"; profile {' + '.join(known)}: {done:,} of {expected:,} runs "
+                   f"({100 * done / expected:.1f} %), {full} entries complete, "
+                   f"{partial} partial, {empty} empty")
+    source = status + ("" if published is not None
+                       else f"\n(no published table at {args.published}: ours only)")
+
+    table1.to_csv(ours, out / "table1.csv")
+    (out / "table1.md").write_text(table1.to_markdown(side, source=source, summary=summary))
+    (out / "table1.tex").write_text(table1.to_latex(
+        ours, caption=f"Test-set error (\\%) per task variant and cell type; {n_ok:,} runs."))
+    print(source)
+    print(f"wrote {out / 'table1.csv'}, {out / 'table1.md'}, {out / 'table1.tex'}")
+    if summary:
+        print(summary)
+    return 0

@@ -1,0 +1,361 @@
+"""The sweep: planning, worker outcomes, resuming after SIGKILL or Ctrl-C, Dask, bad input.
+
+End-to-end tests run ``python -m reproduce`` in a subprocess on the smoke
+profile (8 tiny runs) with the batched engine when it is there, else PyBrain.
+The interruption tests use the PyBrain engine, one worker and batches of one
+run, so that a sweep takes seconds and can be stopped part-way on any machine.
+"""
+import concurrent.futures
+import hashlib
+import importlib.util
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import reproduce.runner
+from reproduce import table1
+from reproduce.config import RunConfig
+from reproduce.profiles import get_profile
+from reproduce.store import Store
+from reproduce.sweep import plan, run_batch, run_sweep
+
+REPO = Path(__file__).resolve().parents[2]
+ENGINE = "batched" if importlib.util.find_spec("reproduce.batching") else "pybrain"
+SMOKE = get_profile("smoke")
+SMOKE_KEYS = {c.key for c in SMOKE.configs()}
+# columns that must not depend on where, when or in which batch a run ran
+OUTCOME = ["key", "config", "status", "error", "test_error", "training_error",
+           "validation_error", "epochs", "stop_reason", "engine", "versions"]
+
+
+def reproduce_cli(*args, timeout=300):
+    return subprocess.run([sys.executable, "-m", "reproduce", *map(str, args)], cwd=REPO,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def start_sweep(db, *args):
+    return subprocess.Popen(
+        [sys.executable, "-m", "reproduce", "sweep", "--profile", "smoke", "--db", str(db),
+         "--no-progress", *map(str, args)],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True)  # its own process group: the test can find its workers
+
+
+def stored_rows(db):
+    if not Path(db).exists():
+        return 0
+    conn = sqlite3.connect(db, timeout=30)
+    try:
+        return conn.execute("SELECT count(*) FROM runs").fetchone()[0]
+    except sqlite3.OperationalError:  # not created yet
+        return 0
+    finally:
+        conn.close()
+
+
+def wait_for_rows(db, proc, minimum=1, timeout=120):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if stored_rows(db) >= minimum:
+            return
+        assert proc.poll() is None, proc.communicate()
+        time.sleep(0.02)
+    raise AssertionError(f"no row stored within {timeout} s")
+
+
+def wait_group_gone(pgid, timeout=30):
+    """True once no process of the group is left (the workers have exited)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def outcomes(db):
+    with Store.open(db) as store:
+        frame = store.runs()
+    return frame[OUTCOME].reset_index(drop=True)
+
+
+def table1_csv(db, out):
+    """What ``table1`` writes to table1.csv for the store `db`."""
+    with Store.open(db) as store:
+        runs = store.runs()
+    path = Path(out) / "table1.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table1.to_csv(table1.summarise(runs, table1.expected_counts(["smoke"])), path)
+    return path.read_text()
+
+
+_reference = {}
+
+
+def uninterrupted(engine, tmp_path_factory):
+    """A complete smoke sweep on one engine: (store, table1.csv text), made once."""
+    if engine not in _reference:
+        folder = tmp_path_factory.mktemp(f"reference-{engine}")
+        db = folder / "runs.sqlite"
+        done = reproduce_cli("sweep", "--profile", "smoke", "--db", db, "--workers", 2,
+                             "--engine", engine)
+        assert done.returncode == 0, done.stderr
+        _reference[engine] = (db, table1_csv(db, folder / "table"))
+    return _reference[engine]
+
+
+# --- planning and the worker function (in process) -------------------------------
+
+def _config(**kw):
+    fields = dict(task="fdr", k=3, steps_back=3, cell="tanh", layers=1, hidden=2, seed=0,
+                  max_epochs=3)
+    fields.update(kw)
+    return RunConfig(**fields)
+
+
+def test_plan_groups_by_architecture_skips_stored_and_chunks():
+    configs = [_config(seed=s, task=t, k=k, steps_back=n, cell=c)
+               for c in ("tanh", "lstm")
+               for t, k, n in (("fdr", 3, 3), ("svb", 3, None), ("multiswitch", 3, None))
+               for s in range(3)]
+    done = {configs[0].key}
+    batches = plan(configs + configs[:2], done, batch_size=4)
+    planned = [c for batch in batches for c in batch]
+    assert sorted(c.key for c in planned) == sorted({c.key for c in configs} - done)
+    for batch in batches:
+        assert 1 <= len(batch) <= 4
+        assert len({c.architecture for c in batch}) == 1
+    # fdr-n3-k3 and svb-k3 share an architecture (3 inputs, 3 outputs); multiswitch-k3 has 2
+    assert [len(b) for b in batches] == [4, 1, 3, 4, 2, 3]
+    assert plan(configs, {c.key for c in configs}, 4) == []
+    with pytest.raises(ValueError):
+        plan(configs, set(), 0)
+
+
+def _failing_on_seed(bad_seed):
+    real = reproduce.runner.run_many
+
+    def run_many(configs, engine="batched"):
+        if any(c.seed == bad_seed for c in configs):
+            raise FloatingPointError(f"seed {bad_seed} blew up")
+        return real(configs, engine)
+    return run_many
+
+
+def test_run_batch_isolates_a_failing_run(monkeypatch):
+    monkeypatch.setattr(reproduce.runner, "run_many", _failing_on_seed(1))
+    configs = [_config(seed=s) for s in range(3)]
+    out = run_batch([c.to_json() for c in configs], "pybrain")
+    assert [o["key"] for o in out] == [c.key for c in configs]
+    assert [o["status"] for o in out] == ["ok", "failed", "ok"]
+    assert out[1]["result"] is None
+    assert "FloatingPointError: seed 1 blew up" in out[1]["error"]
+    assert out[0]["result"]["epochs"] >= 1 and out[0]["engine"] == "pybrain"
+    assert all(o["host"] and o["versions"]["numpy"] for o in out)
+
+
+class InProcess:
+    """Workers that run each batch at once in this process (or fail it, for a test)."""
+    description = "this process"
+
+    def __init__(self, broken=()):
+        self.broken = set(broken)
+        self.aborted = False
+
+    def submit(self, fn, *args):
+        future = concurrent.futures.Future()
+        if any(RunConfig.from_json(text).seed in self.broken for text in args[0]):
+            future.set_exception(concurrent.futures.process.BrokenProcessPool("worker died"))
+        else:
+            future.set_result(fn(*args))
+        return future
+
+    def abort(self):
+        self.aborted = True
+
+
+def test_failed_runs_are_stored_once_and_not_retried(monkeypatch, tmp_path):
+    monkeypatch.setattr(reproduce.runner, "run_many", _failing_on_seed(1))
+    configs = SMOKE.configs()[:4]
+    with Store.open(tmp_path / "r.sqlite", create=True) as store:
+        report = run_sweep(configs, store, InProcess(), engine="pybrain", batch_size=2,
+                           progress=False, profile="smoke")
+        assert (report.planned, report.stored, report.failed, report.lost) == (4, 4, 2, 0)
+        assert store.counts() == {"ok": 2, "failed": 2}
+        again = run_sweep(configs, store, InProcess(), engine="pybrain", progress=False)
+        assert (again.planned, again.stored) == (0, 0)
+        frame = store.runs()
+        assert set(frame["profile"]) == {"smoke"}
+        assert all(frame[frame["status"] == "failed"]["error"].str.contains("seed 1 blew up"))
+        # once the cause is fixed, asking for it runs them again, in place
+        monkeypatch.undo()
+        retry = run_sweep(configs, store, InProcess(), engine="pybrain", progress=False,
+                          retry_failed=True)
+        assert (retry.planned, retry.stored, retry.failed) == (2, 2, 0)
+        assert store.counts() == {"ok": 4, "failed": 0} and len(store) == 4
+
+
+def test_lost_batches_are_not_stored_and_run_next_time(tmp_path):
+    configs = SMOKE.configs()[:4]
+    with Store.open(tmp_path / "r.sqlite", create=True) as store:
+        report = run_sweep(configs, store, InProcess(broken={1}), engine="pybrain",
+                           batch_size=1, progress=False)
+        assert (report.stored, report.lost) == (2, 2)
+        assert "BrokenProcessPool: worker died" in report.lost_errors[0]
+        assert store.keys() == {c.key for c in configs if c.seed == 0}
+        again = run_sweep(configs, store, InProcess(), engine="pybrain", progress=False)
+        assert (again.planned, again.stored, again.lost) == (2, 2, 0)
+        assert store.keys() == {c.key for c in configs}
+
+
+# --- end to end -------------------------------------------------------------------
+
+def test_smoke_sweep_then_table1(tmp_path):
+    db = tmp_path / "store" / "runs.sqlite"
+    done = reproduce_cli("sweep", "--profile", "smoke", "--db", db, "--workers", 2,
+                         "--engine", ENGINE)
+    assert done.returncode == 0, done.stderr
+    assert "= 4 configurations x 2 seeds = 8 runs" in done.stdout
+    assert "8 to run" in done.stdout and "stored 8 runs (0 failed)" in done.stdout
+    assert "run/s" in done.stderr or "s/run" in done.stderr       # the progress bar
+    with Store.open(db) as store:
+        frame = store.runs()
+    assert set(frame["key"]) == SMOKE_KEYS
+    assert set(frame["status"]) == {"ok"} and set(frame["engine"]) == {ENGINE}
+    assert frame["code_version"].str.len().min() > 0 and frame["host"].str.len().min() > 0
+    # a second sweep finds nothing to do
+    again = reproduce_cli("sweep", "--profile", "smoke", "--db", db, "--engine", ENGINE)
+    assert again.returncode == 0 and "nothing to run" in again.stdout
+
+    out = tmp_path / "tables"
+    shown = reproduce_cli("table1", "--db", db, "--out", out)
+    assert shown.returncode == 0, shown.stderr
+    assert "8 of 8 runs (100.0 %), 4 entries complete" in shown.stdout
+    assert "mean |ours - published|" in shown.stdout
+    assert sorted(p.name for p in out.iterdir()) == ["table1.csv", "table1.md", "table1.tex"]
+
+
+def test_sigkill_part_way_then_resume_equals_uninterrupted(tmp_path, tmp_path_factory):
+    reference_db, reference_table = uninterrupted("pybrain", tmp_path_factory)
+    db = tmp_path / "runs.sqlite"
+    proc = start_sweep(db, "--workers", 1, "--batch-size", 1, "--engine", "pybrain")
+    try:
+        wait_for_rows(db, proc)
+        proc.send_signal(signal.SIGKILL)            # the driver only, as `kill -9` would
+        proc.communicate(timeout=30)
+        assert proc.returncode == -signal.SIGKILL
+        assert 1 <= stored_rows(db) < len(SMOKE_KEYS)
+        # its worker notices and leaves
+        assert wait_group_gone(proc.pid), "a worker outlived its killed driver"
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    done = reproduce_cli("sweep", "--profile", "smoke", "--db", db, "--workers", 1,
+                         "--engine", "pybrain")
+    assert done.returncode == 0, done.stderr
+    conn = sqlite3.connect(db)
+    keys = [key for (key,) in conn.execute("SELECT key FROM runs")]
+    conn.close()
+    assert sorted(keys) == sorted(SMOKE_KEYS)                     # every key exactly once
+    assert outcomes(db).equals(outcomes(reference_db))
+    assert table1_csv(db, tmp_path / "table") == reference_table
+
+
+def test_ctrl_c_stops_and_says_how_to_resume(tmp_path):
+    db = tmp_path / "runs.sqlite"
+    proc = start_sweep(db, "--workers", 1, "--batch-size", 1, "--engine", "pybrain")
+    try:
+        wait_for_rows(db, proc)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 130, err
+        assert wait_group_gone(proc.pid), "the workers outlived an interrupted sweep"
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    stored = stored_rows(db)
+    assert 1 <= stored < len(SMOKE_KEYS)
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("interrupted:") and "rerun the same command to resume" in last
+    assert f"{len(SMOKE_KEYS) - stored} still to run" in last
+    done = reproduce_cli("sweep", "--profile", "smoke", "--db", db, "--engine", "pybrain")
+    assert done.returncode == 0 and f"{stored} of these runs stored already" in done.stdout
+    assert stored_rows(db) == len(SMOKE_KEYS)
+
+
+def test_dask_local_cluster_stores_what_local_workers_store(tmp_path, tmp_path_factory):
+    from distributed import LocalCluster
+    reference_db, reference_table = uninterrupted(ENGINE, tmp_path_factory)
+    db = tmp_path / "runs.sqlite"
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster:
+        done = reproduce_cli("sweep", "--profile", "smoke", "--db", db, "--batch-size", 3,
+                             "--scheduler", cluster.scheduler_address, "--engine", ENGINE)
+    assert done.returncode == 0, done.stderr
+    assert "the Dask cluster at tcp://" in done.stdout
+    assert outcomes(db).equals(outcomes(reference_db))
+    assert table1_csv(db, tmp_path / "table") == reference_table
+
+
+# --- bad input: one line on stderr, exit status 2, the store untouched -------------
+
+def _closed_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _snapshot(folder):
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(Path(folder).iterdir()) if p.is_file()}
+
+
+@pytest.mark.parametrize("case", ["unknown profile", "text file", "directory",
+                                  "foreign database", "unreachable scheduler",
+                                  "unreachable scheduler, new store"])
+def test_bad_input_is_one_line_and_status_2(case, tmp_path):
+    db = tmp_path / "runs.sqlite"
+    with Store.open(db, create=True):
+        pass
+    args = ["--profile", "smoke", "--engine", "pybrain", "--workers", 1]
+    expect = {"unknown profile": "unknown profile 'huge'",
+              "text file": "not an SQLite file", "directory": "is a directory",
+              "foreign database": "another application",
+              "unreachable scheduler": "cannot reach the Dask scheduler",
+              "unreachable scheduler, new store": "cannot reach the Dask scheduler"}[case]
+    if case == "unknown profile":
+        args[1] = "huge"
+    elif case == "text file":
+        db = tmp_path / "notes.txt"
+        db.write_text("my notes\n")
+    elif case == "directory":
+        db = tmp_path
+    elif case == "foreign database":
+        db = tmp_path / "other.db"
+        sqlite3.connect(db).execute("CREATE TABLE t (x)").connection.commit()
+    elif case.startswith("unreachable scheduler"):
+        args[-2:] = ["--scheduler", f"tcp://127.0.0.1:{_closed_port()}",
+                     "--connect-timeout", 1]
+        if case.endswith("new store"):
+            db = tmp_path / "new" / "runs.sqlite"
+    before = _snapshot(tmp_path)
+    done = reproduce_cli("sweep", "--db", db, *args)
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("python -m reproduce sweep: error:"), lines
+    assert expect in lines[0]
+    assert _snapshot(tmp_path) == before
+    assert not (tmp_path / "new").exists()
