@@ -34,7 +34,7 @@ from reproduce.runner import fit_many, make_data
 from tasks import TASKS
 from tasks.protocol import CELLS, DATA_SEED, FIGURE6, MAX_EPOCHS, SKIPS
 
-DEFAULT_SEEDS = 10
+DEFAULT_SEEDS = 100          # ~12 s in the batched engine, ~15 s per seed in PyBrain
 DEFAULT_DELTA0 = 0.1
 PAPER_FIGURE6_TEST_ERROR = 2.5   # % (paper, Section IV-B)
 DEFAULT_DB = "results/runs.sqlite"
@@ -90,7 +90,7 @@ def _configs(args):
         if given:
             raise UsageError("--key names a stored configuration; it takes no "
                              + ", ".join("--" + n.replace("_", "-") for n in given))
-        return [stored_config(args.key, args.db)]
+        return [stored_config(args.key, args.db)[0]]
     values = {name: (default if getattr(args, name) is None else getattr(args, name))
               for name, default in _CONFIG_DEFAULTS.items()}
     if values["layers"] == 1 and args.skip is None:
@@ -103,7 +103,8 @@ def _configs(args):
 
 
 def stored_config(key, db):
-    """The RunConfig stored under `key` (or a unique prefix of it) in the results store `db`."""
+    """``(RunConfig, stored test error or None)`` of the run stored under `key` (or a
+    unique prefix of it) in the results store `db`."""
     try:
         from reproduce.store import Store, StoreError
     except ImportError:
@@ -120,7 +121,11 @@ def stored_config(key, db):
     if len(matches) > 1:
         raise UsageError(f"{len(matches)} runs in {db} have a key starting {key!r}; "
                          "give a longer prefix")
-    return RunConfig.from_json(matches["config"].iloc[0])
+    row = matches.iloc[0]
+    stored_error = row.get("test_error")
+    stored_error = None if stored_error is None or stored_error != stored_error else float(
+        stored_error)   # NaN / None: a failed run
+    return RunConfig.from_json(row["config"]), stored_error
 
 
 def is_figure6(config):
@@ -138,8 +143,9 @@ def default_stem(config):
 def resolve_engine(engine):
     """`engine`, or ``pybrain`` (with a note) if the batched engine is not there yet."""
     if engine == "batched" and importlib.util.find_spec("reproduce.batching") is None:
-        print("note: the batched engine (reproduce.batching) is not available; "
-              "training with pybrain", file=sys.stderr)
+        print("note: the batched engine (reproduce.batching) is not available; training "
+              "with pybrain, one seed at a time (~15 s per seed for Figure 6's network)",
+              file=sys.stderr)
         return "pybrain"
     return engine
 
@@ -167,6 +173,14 @@ def train(configs, engine):
     return fits
 
 
+def _seeds_text(seeds):
+    if len(seeds) == 1:
+        return f"seed {seeds[0]}"
+    if seeds == list(range(seeds[0], seeds[0] + len(seeds))):
+        return f"seeds {seeds[0]}..{seeds[-1]} ({len(seeds)})"
+    return f"seeds {', '.join(map(str, seeds))}"
+
+
 def _print_run(config, result):
     print(f"  {config.seed:>4}  {result.validation_error:>11.6g}  {result.test_error:>7.2f}  "
           f"{result.epochs:>6}  {result.stop_reason}", flush=True)
@@ -183,8 +197,7 @@ def execute(args):
     seeds = [c.seed for c in configs]
     c = configs[0]
     print(f"{c.variant_id} {c.cell} L{c.layers} H{c.hidden} {c.skip} d{c.delta0:g}: "
-          f"seed{'s' if len(seeds) > 1 else ''} {', '.join(map(str, seeds))}; "
-          f"engine {engine}", flush=True)
+          f"{_seeds_text(seeds)}; engine {engine}", flush=True)
 
     start = time.perf_counter()
     fits = train(configs, engine)
@@ -215,6 +228,11 @@ def execute(args):
           f"{result.validation_error:.6g}); test error {result.test_error:.2f} %{paper}")
     print(f"drew test sequence {args.sequence} (data-set row "
           f"{int(activity.rows[args.sequence])}); key {config.key[:12]}")
+    if args.key is not None:
+        stored_error = stored_config(args.key, args.db)[1]
+        if stored_error is not None and abs(stored_error - result.test_error) > 1e-9:
+            print(f"warning: the store has test error {stored_error:.4f} % for this run; "
+                  f"retrained: {result.test_error:.4f} %", file=sys.stderr)
     for path in paths:
         print(f"wrote {path}")
     return 0

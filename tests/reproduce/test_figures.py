@@ -1,6 +1,7 @@
 """Figures 1-6: the saved numbers are the network's, the files and panels are there."""
 import csv
 import dataclasses
+import importlib.util
 import math
 import os
 import subprocess
@@ -151,8 +152,7 @@ def test_a_stored_run_by_key(tmp_path, capsys):
     store = pytest.importorskip("reproduce.store")
     config = RunConfig(task="multiswitch", k=2, cell="tanh", layers=1, hidden=2, seed=3,
                        max_epochs=1)
-    result = RunResult(test_error=50.0, training_error=0.1, validation_error=0.1, epochs=2,
-                       stop_reason="max_epochs", seconds=0.0, engine="pybrain", versions={})
+    (result, _), = fit_many([config], "pybrain")
     db = tmp_path / "runs.sqlite"
     with store.Store.open(db, create=True) as opened:
         opened.add([store.record(config, status="ok", engine="pybrain", code_version="test",
@@ -162,6 +162,7 @@ def test_a_stored_run_by_key(tmp_path, capsys):
     assert main(["figure6", "--key", config.key[:10], "--db", str(db), "--engine", "pybrain",
                  "--out", str(out), "--name", "stored"]) == 0
     assert load_figure_data(out / "stored.npz")["config"] == config
+    assert "warning" not in capsys.readouterr().err     # retrained as stored
     assert main(["figure6", "--key", "zz", "--db", str(db)]) == 2
     assert "no run" in capsys.readouterr().err
 
@@ -241,3 +242,16 @@ def test_load_activity_redraws_another_sequence(figure6, tmp_path):
         np.testing.assert_array_equal(again[name], data[name])
     j = list(again["columns"]).index("hidden1.u2.c")
     np.testing.assert_array_equal(again["column_values"][:, j], data["hidden1.c"][3, :, 2])
+
+
+def test_the_batched_engine_trains_the_same_network(figure6, tmp_path):
+    if importlib.util.find_spec("reproduce.batching") is None:
+        pytest.skip("reproduce.batching does not exist yet")
+    _, data = figure6
+    assert main(["figure6", "--seeds", "2", "--max-epochs", "2", "--engine", "batched",
+                 "--out", str(tmp_path)]) == 0
+    batched = load_figure_data(tmp_path / "figure6.npz")
+    assert batched["summary"]["engine"] == "batched"
+    assert batched["summary"]["seed"] == data["summary"]["seed"]
+    np.testing.assert_allclose(batched["params"], data["params"], rtol=0, atol=1e-9)
+    np.testing.assert_allclose(batched["out.y"], data["out.y"], rtol=0, atol=1e-9)
