@@ -480,6 +480,12 @@ def pattern_variant(task):
     return tasks.Variant(task, k, steps_back), number
 
 
+def _task_title(spec):
+    """'Fixed Delay Recall' from the registry's 'Section III, Fixed Delay Recall; Fig. 1'."""
+    where = spec.paper.split(";")[0]
+    return where.split(", ", 1)[1] if ", " in where else where
+
+
 def draw_pattern(inputs, targets, mask, variant, figure, sequence):
     """One example sequence of a task: input and target rows, masked steps hatched.
 
@@ -502,7 +508,7 @@ def draw_pattern(inputs, targets, mask, variant, figure, sequence):
     """
     steps = len(inputs)
     cell = 0.3
-    left, right, top, bottom = 0.75, 0.15, 0.62, 0.3
+    left, right, top, bottom = 0.75, 0.15, 0.5, 0.3
     fig_w = left + steps * cell + right
     fig_h = top + 2 * cell + bottom
     fig = Figure(figsize=(fig_w, fig_h))
@@ -530,7 +536,7 @@ def draw_pattern(inputs, targets, mask, variant, figure, sequence):
     params = f"k = {variant.k}" + (f", N = {variant.steps_back}"
                                    if variant.steps_back is not None else "")
     fig.text(0.1 / fig_w, 1 - 0.08 / fig_h,
-             f"Fig. {figure}. {spec.paper.split(';')[0]} ({variant.id}: {params}); "
+             f"Fig. {figure}. {_task_title(spec)} ({variant.id}: {params}); "
              f"data-set sequence {sequence}", fontsize=8.5, ha="left", va="top")
     fig.text(left / fig_w, 0.06 / fig_h, "step t above; hatched = masked (no target)",
              fontsize=7, color="0.3", ha="left", va="bottom")
