@@ -39,6 +39,7 @@ class Architecture:
         if self.layers == 1 and self.skip != "none":
             raise ValueError(f"skip {self.skip!r} needs at least 2 layers; with layers=1 "
                              "only 'none' is allowed")
+        object.__setattr__(self, "_layout", self._derive_layout())
 
     @property
     def gates(self):
@@ -80,6 +81,13 @@ class Architecture:
         return self.hidden * (self.gates if side == "input" else 1)
 
     def layout(self):
+        """The :class:`ParamBlock` of every parameter container, in PyBrain's order.
+
+        See :meth:`_derive_layout`.
+        """
+        return self._layout
+
+    def _derive_layout(self):
         """The :class:`ParamBlock` of every parameter container, in PyBrain's order.
 
         PyBrain's ``_containerIterator``: the modules in topological order --

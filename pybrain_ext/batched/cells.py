@@ -1,27 +1,28 @@
 """One forward and one backward step of each hidden cell, for many networks at once.
 
-Arrays are "column" oriented like the math (``a = W h``): units on axis 1,
-sequences last, ``# (models, units, seqs)``.  Every formula is the one PyBrain
+Arrays are "column" oriented like the math (``a = W h``): ``# (models, H, seqs)``,
+units on axis 1, sequences last.  Every formula is the one PyBrain
 (``pybrain3/structure/modules/*.py``) or :mod:`pybrain_ext.layers` evaluates,
 in the same form, with PyBrain's ``sigmoid = 1 / (1 + safeExp(-x))``.
 
-A step's input is split in two: ``x``, the sum of the feed-forward connections
-into the layer (input layer, layer below), and ``rec``, the recurrent weights
-times the previous output, ``W_rec h_{t-1}`` (``None`` at t = 0).  For lstm and
-the simple cells ``W_rec`` is PyBrain's recurrent ``FullConnection`` and
-``rec`` is simply added to the input buffer; for the GRU it is the layer's own
-``[U_r; U_z; U_h]``.
+The engine hands a forward step the layer's pre-activation ``pre``, computed by
+one matrix product of the layer's packed weights with ``[h_{t-1}; inputs_t]``
+(see :mod:`pybrain_ext.batched.engine`), as ``# (blocks, models, H, seqs)``:
+H-row blocks in the cell's own order, ``Cell.blocks``.  That order is PyBrain's
+gate blocks regrouped so that all sigmoid gates are adjacent (one call), and for
+the GRU with the recurrent and feed-forward parts of the candidate apart, since
+the reset gate multiplies only the former.  The step fills ``state`` (contiguous
+buffers: ``act`` the gate activations, ``# (blocks, models, H, seqs)``; ``h``;
+and per cell ``c``, ``tc``); ``prev`` is step t-1's state, or ``None`` at t = 0.
 
-Backward steps run t = T-1, ..., 0.  They take ``dh`` (error on h_t from the
-layers above and the output), ``back`` (``W_rec^T`` times step t+1's
-``recdelta``; ``None`` at the last step) and ``carry`` (whatever step t+1
-passed on), and return ``delta`` (the error on the layer's input buffer, which
-the feed-forward weights' derivatives and the layer below need), ``recdelta``
-(what multiplies ``h_{t-1}`` in the recurrent weights' derivative) and the
-carry for step t-1.  All errors are PyBrain's: minus the gradient.
+A backward step (t = T-1, ..., 0) gets ``e``, the error on h_t from the layers
+above, the output and step t+1 through the recurrent weights, and ``carry``,
+what step t+1 passed on; it writes the error on ``pre`` into ``delta`` (same
+block layout) and returns the carry for step t-1.  All errors are PyBrain's:
+minus the gradient.
 """
 from dataclasses import dataclass
-from typing import Callable, NamedTuple
+from typing import Callable, NamedTuple, Optional
 
 import numpy as np
 
@@ -31,126 +32,149 @@ from tasks.protocol import CELLS
 SAFE_EXP_BOUND = 500.0
 
 
-def safe_exp(x):
-    """PyBrain's ``safeExp``: ``exp(clip(x, -500, 500))``."""
-    return np.exp(np.clip(x, -SAFE_EXP_BOUND, SAFE_EXP_BOUND))
+def safe_exp(x, out=None):
+    """PyBrain's ``safeExp``: ``exp(clip(x, -500, 500))`` (``out`` may be ``x``)."""
+    out = np.maximum(x, -SAFE_EXP_BOUND, out=out)      # clip, as two ufuncs
+    np.minimum(out, SAFE_EXP_BOUND, out=out)
+    return np.exp(out, out=out)
 
 
-def sigmoid(x):
-    """PyBrain's ``sigmoid``: ``1 / (1 + safeExp(-x))``."""
-    return 1.0 / (1.0 + safe_exp(-x))
+def sigmoid(x, out=None):
+    """PyBrain's ``sigmoid``: ``1 / (1 + safeExp(-x))`` (``out`` may be ``x``).
+
+    Only safeExp's upper bound is applied: below -500 its lower bound turns
+    ``exp(-x)`` into ``exp(-500)`` = 7e-218, and ``1 + `` either is exactly 1,
+    so the result is PyBrain's to the bit.
+    """
+    out = np.negative(x, out=out)
+    np.minimum(out, SAFE_EXP_BOUND, out=out)
+    np.exp(out, out=out)
+    out += 1.0
+    return np.reciprocal(out, out=out)
 
 
-def _plus(a, b):
-    """``a + b`` where ``b`` may be None (nothing to add)."""
-    return a if b is None else a + b
+class State(NamedTuple):
+    """One step of one layer (the engine's buffers)."""
+    act: np.ndarray             # (blocks, models, H, seqs) gate activations
+    h: np.ndarray               # (models, H, seqs) output
+    c: Optional[np.ndarray]     # lstm: cell state
+    tc: Optional[np.ndarray]    # lstm: tanh(c); gru: the candidate hhat
 
 
-# --- lstm: PyBrain's LSTMLayer without peepholes; input [i, f, g, o] -------------
+# --- lstm: PyBrain's LSTMLayer without peepholes ---------------------------------
+# PyBrain's input is [i, f, g, o]; the step sees it as [i, f, o, g].
 
-class LSTMState(NamedTuple):
-    i: np.ndarray       # (models, H, seqs) input gate
-    f: np.ndarray       # forget gate
-    g: np.ndarray       # cell input, tanh
-    o: np.ndarray       # output gate
-    c: np.ndarray       # cell state
-    tc: np.ndarray      # tanh(c)
-    h: np.ndarray       # output, o * tanh(c)
-
-
-def lstm_forward(x, rec, prev):
-    a = _plus(x, rec)                                  # (models, 4H, seqs)
-    H = a.shape[1] // 4
-    i, f = sigmoid(a[:, :H]), sigmoid(a[:, H:2 * H])
-    g, o = np.tanh(a[:, 2 * H:3 * H]), sigmoid(a[:, 3 * H:])
-    c = i * g                                          # c_t = i g + f c_{t-1}
+def lstm_forward(pre, s, prev):
+    sigmoid(pre[:3], out=s.act[:3])
+    i, f, o, g = s.act
+    np.tanh(pre[3], out=g)
+    c = np.multiply(i, g, out=s.c)                      # c_t = i g + f c_{t-1}
     if prev is not None:
         c += f * prev.c
-    tc = np.tanh(c)
-    return LSTMState(i, f, g, o, c, tc, o * tc)
+    np.tanh(c, out=s.tc)
+    np.multiply(o, s.tc, out=s.h)                       # h_t = o tanh(c_t)
 
 
-def lstm_backward(dh, back, s, prev, carry):
-    e = _plus(dh, back)                                # (models, H, seqs) error on h_t
-    do = s.o * (1 - s.o) * e * s.tc
-    dc = _plus(e * s.o * (1 - s.tc * s.tc), carry)     # + dc_{t+1} f_{t+1}
-    dg = s.i * (1 - s.g * s.g) * dc
-    df = s.f * (1 - s.f) * dc * prev.c if prev is not None else np.zeros_like(dc)
-    di = s.i * (1 - s.i) * dc * s.g
-    delta = np.concatenate([di, df, dg, do], axis=1)  # (models, 4H, seqs)
-    return delta, delta, dc * s.f
+def lstm_backward(e, s, prev, carry, delta):
+    i, f, o, g = s.act
+    di, df, do, dg = delta
+    np.multiply(o * (1 - o) * e, s.tc, out=do)
+    dc = e * o * (1 - s.tc * s.tc)                      # error on c_t ...
+    if carry is not None:
+        dc += carry                                     # ... + dc_{t+1} f_{t+1}
+    np.multiply(i * (1 - g * g), dc, out=dg)
+    if prev is None:
+        df[...] = 0                                     # c_{-1} = 0
+    else:
+        np.multiply(f * (1 - f) * dc, prev.c, out=df)
+    np.multiply(i * (1 - i) * dc, g, out=di)
+    return dc * f
 
 
-# --- gru: pybrain_ext.layers.GRULayer; input [a_r, a_z, a_h], U = [U_r; U_z; U_h] ----
+# --- gru: pybrain_ext.layers.GRULayer ----------------------------------------------
+# PyBrain's input is [a_r, a_z, a_h] and its own weights [U_r; U_z; U_h]; the step
+# sees [a_r + U_r h, a_z + U_z h, U_h h, a_h].
 
-class GRUState(NamedTuple):
-    r: np.ndarray       # (models, H, seqs) reset gate
-    z: np.ndarray       # update gate
-    hhat: np.ndarray    # candidate
-    uh: np.ndarray      # U_h h_{t-1}, before the reset gate
-    h: np.ndarray       # output
-
-
-def gru_forward(x, rec, prev):
-    H = x.shape[1] // 3
-    r = sigmoid(_plus(x[:, :H], None if rec is None else rec[:, :H]))
-    z = sigmoid(_plus(x[:, H:2 * H], None if rec is None else rec[:, H:2 * H]))
-    uh = np.zeros_like(r) if rec is None else rec[:, 2 * H:]
-    hhat = np.tanh(x[:, 2 * H:] + r * uh)
-    h = (1 - z) * hhat                                 # h_t = (1-z) hhat + z h_{t-1}
+def gru_forward(pre, s, prev):
+    sigmoid(pre[:2], out=s.act[:2])
+    r, z, uh, _ = s.act
+    uh[...] = pre[2]
+    hhat = s.tc
+    np.tanh(pre[3] + r * uh, out=hhat)
+    h = np.multiply(1 - z, hhat, out=s.h)               # h_t = (1-z) hhat + z h_{t-1}
     if prev is not None:
         h += z * prev.h
-    return GRUState(r, z, hhat, uh, h)
 
 
-def gru_backward(dh, back, s, prev, carry):
-    e = _plus(_plus(dh, carry), back)                  # (models, H, seqs) error on h_t
+def gru_backward(e, s, prev, carry, delta):
+    r, z, uh, _ = s.act
+    hhat = s.tc
+    dr, dz, duh, dah = delta
+    if carry is not None:
+        e = e + carry                                   # + e_{t+1} z_{t+1}
     hprev = 0 if prev is None else prev.h
-    dhat = e * (1 - s.z) * (1 - s.hhat * s.hhat)
-    dz = e * (hprev - s.hhat) * s.z * (1 - s.z)
-    dr = dhat * s.uh * s.r * (1 - s.r)
-    delta = np.concatenate([dr, dz, dhat], axis=1)               # (models, 3H, seqs)
-    recdelta = np.concatenate([dr, dz, s.r * dhat], axis=1)      # r multiplies U_h h_{t-1}
-    return delta, recdelta, e * s.z
+    np.multiply(e * (1 - z), 1 - hhat * hhat, out=dah)
+    np.multiply(e * (hprev - hhat) * z, 1 - z, out=dz)
+    np.multiply(dah * uh * r, 1 - r, out=dr)
+    np.multiply(r, dah, out=duh)                        # r multiplies U_h h_{t-1}
+    return e * z
 
 
-# --- simple cells: one input per unit; the recurrence is a FullConnection -------
+# --- simple cells: one input per unit ---------------------------------------------
 
-class SimpleState(NamedTuple):
-    h: np.ndarray       # (models, H, seqs)
-
-
-def _simple(function, derivative):
-    def forward(x, rec, prev):
-        return SimpleState(function(_plus(x, rec)))
-
-    def backward(dh, back, s, prev, carry):
-        delta = derivative(s.h) * _plus(dh, back)      # (models, H, seqs)
-        return delta, delta, None
-    return forward, backward
+def tanh_forward(pre, s, prev):
+    np.tanh(pre[0], out=s.h)
 
 
-tanh_forward, tanh_backward = _simple(np.tanh, lambda h: 1 - h ** 2)
-sigmoid_forward, sigmoid_backward = _simple(sigmoid, lambda h: h * (1 - h))
-# ReluLayer's derivative is 1[a > 0]; with h = max(a, 0) that is 1[h > 0].
-relu_forward, relu_backward = _simple(lambda a: np.maximum(a, 0), lambda h: h > 0)
+def tanh_backward(e, s, prev, carry, delta):
+    np.multiply(1 - s.h ** 2, e, out=delta[0])
+
+
+def sigmoid_forward(pre, s, prev):
+    sigmoid(pre[0], out=s.h)
+
+
+def sigmoid_backward(e, s, prev, carry, delta):
+    np.multiply(s.h * (1 - s.h), e, out=delta[0])
+
+
+def relu_forward(pre, s, prev):
+    np.maximum(pre[0], 0, out=s.h)
+
+
+def relu_backward(e, s, prev, carry, delta):
+    # ReluLayer's derivative is 1[a > 0]; with h = max(a, 0) that is 1[h > 0]
+    np.multiply(s.h > 0, e, out=delta[0])
 
 
 @dataclass(frozen=True)
 class Cell:
-    """A hidden cell: inputs per unit, its forward and backward step, what it records."""
-    gates: int
+    """A hidden cell's steps and how its pre-activation is assembled.
+
+    ``blocks``: per H-row block of the pre-activation, which H-row block of
+    PyBrain's recurrent matrix and of its feed-forward matrices it takes
+    (``None``: none).  ``buffers``: the per-step state buffers besides ``h``
+    (``act`` has one block per pre-activation block).  ``record``:
+    ``record()`` name -> (state field, block or None).
+    """
     forward: Callable
     backward: Callable
-    record: dict            # record() name -> state field
+    blocks: tuple
+    buffers: tuple
+    record: dict
 
 
 CELL_STEPS = {
-    "lstm": Cell(4, lstm_forward, lstm_backward,
-                 {"i": "i", "f": "f", "o": "o", "g": "g", "c": "c", "h": "h"}),
-    "gru": Cell(3, gru_forward, gru_backward, {"r": "r", "z": "z", "hhat": "hhat", "h": "h"}),
-    "tanh": Cell(1, tanh_forward, tanh_backward, {"h": "h"}),
-    "sigmoid": Cell(1, sigmoid_forward, sigmoid_backward, {"h": "h"}),
-    "relu": Cell(1, relu_forward, relu_backward, {"h": "h"}),
+    "lstm": Cell(lstm_forward, lstm_backward, blocks=((0, 0), (1, 1), (3, 3), (2, 2)),
+                 buffers=("act", "c", "tc"),
+                 record={"i": ("act", 0), "f": ("act", 1), "o": ("act", 2), "g": ("act", 3),
+                         "c": ("c", None), "h": ("h", None)}),
+    "gru": Cell(gru_forward, gru_backward, blocks=((0, 0), (1, 1), (2, None), (None, 2)),
+                buffers=("act", "tc"),
+                record={"r": ("act", 0), "z": ("act", 1), "hhat": ("tc", None),
+                        "h": ("h", None)}),
+    "tanh": Cell(tanh_forward, tanh_backward, ((0, 0),), (), {"h": ("h", None)}),
+    "sigmoid": Cell(sigmoid_forward, sigmoid_backward, ((0, 0),), (), {"h": ("h", None)}),
+    "relu": Cell(relu_forward, relu_backward, ((0, 0),), (), {"h": ("h", None)}),
 }
 assert tuple(CELL_STEPS) == CELLS

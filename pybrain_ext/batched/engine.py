@@ -1,28 +1,35 @@
 """Forward and backward passes of many same-shaped networks over many sequences.
 
-Everything is computed for a stack of ``models`` networks at once.  A batch's
-sequences are laid out in columns, time-major: column ``t * seqs + s`` is step
-``t`` of sequence ``s``, so one network's whole history is one matrix and the
-connections that do not wrap around in time (input -> hidden, hidden -> hidden
-above, hidden -> out) are one ``np.matmul`` per network for all steps.  Only the
-recurrence runs step by step.  Hidden layers are computed bottom-up, each for
-all steps, and the backward pass top-down, each for all steps backwards in time:
-with no recurrence across layers this is the same computation as PyBrain's
-step-by-step, layer-by-layer order.
+Everything is computed for a stack of ``models`` networks at once, one
+``np.matmul`` slice or elementwise operation per network, never a reduction
+across networks, so a network's numbers do not depend on which other networks
+share its batch.
+
+Layout.  A batch's sequences are laid out in columns, time-major: column
+``t * seqs + s`` is step t of sequence s.  Each hidden layer has a stacked
+input ``X`` (``# (models, H + F, (T+1) * seqs)``) whose column block t holds
+``[h_{t-1}; h_t of the layer below; one-hot input_t]`` (the parts the layer
+has; ``h_{-1} = 0``), and the layer's weights are packed into one matrix
+``V`` (``# (models, B * H, H + F)``) with rows in the cell's block order
+(:data:`~pybrain_ext.batched.cells.CELL_STEPS`), so a step's pre-activation
+is one matrix product ``V @ X[block t]`` and a step of the backward pass one
+``V^T @ delta_t``; the weights' derivatives are one product
+``delta @ X^T`` over all steps.  Hidden layers are computed bottom-up, each
+for all steps, and the backward pass top-down: with no recurrence across
+layers this is PyBrain's computation in another order.  Per-step cell states
+are stored time-major (``# (T, models, units, seqs)``) so each step's are
+contiguous.
 
 All derivatives are PyBrain's ``derivs``: minus the gradient, with output error
 ``importance * (target - output)`` (the softmax hands it through unchanged, so
-it is minus the gradient of the importance-weighted cross-entropy).
-
-Every per-network operation is a separate ``matmul`` slice or an elementwise
-operation, never a reduction across networks, so a network's numbers do not
-depend on which other networks share its batch.
+it is minus the gradient of the importance-weighted cross-entropy).  Sums are
+not in PyBrain's order, so results agree with PyBrain's to rounding.
 """
 from dataclasses import dataclass
 
 import numpy as np
 
-from pybrain_ext.batched.cells import CELL_STEPS, safe_exp
+from pybrain_ext.batched.cells import CELL_STEPS, State, safe_exp
 
 
 @dataclass(frozen=True, eq=False)
@@ -65,14 +72,13 @@ class Sequences:
         models, seqs, steps = inputs.shape
         # columns t * seqs + s, time-major
         columns = lambda a: a.transpose(0, 2, 1).reshape(models, steps * seqs)  # noqa: E731
+        importance = columns(mask).astype(float)[:, None, :]                   # (models, 1, cols)
         eye_in, eye_out = np.eye(self.indim), np.eye(self.outdim)
-        importance = columns(mask).astype(float)[:, None, :]               # (models, 1, cols)
-        object.__setattr__(self, "onehot",
-                           eye_in[columns(inputs)].transpose(0, 2, 1).copy())  # (models, indim, cols)
-        object.__setattr__(self, "target_codes",
-                           eye_out[columns(targets)].transpose(0, 2, 1) * importance)
-        object.__setattr__(self, "importance", importance)
-        object.__setattr__(self, "counted", mask.sum(axis=(1, 2)))         # (models,)
+        set_ = lambda name, value: object.__setattr__(self, name, value)       # noqa: E731
+        set_("onehot", eye_in[columns(inputs)].transpose(0, 2, 1).copy())      # (models, indim, cols)
+        set_("target_codes", eye_out[columns(targets)].transpose(0, 2, 1) * importance)
+        set_("importance", importance)
+        set_("counted", mask.sum(axis=(1, 2)))                                 # (models,)
 
     @property
     def models(self):
@@ -103,19 +109,84 @@ class Sequences:
                    np.stack([d.mask for d in datasets]), indim, outdim)
 
 
-@dataclass
-class Forward:
-    """What a forward pass keeps for the backward pass."""
-    states: list        # per hidden layer: one cell state per step
-    hs: list            # per hidden layer: (models, H, cols), the outputs h at every column
-    y: np.ndarray       # (models, outdim, cols) softmax outputs
+class Workspace:
+    """Buffers reused from one pass to the next.
+
+    Fresh large arrays cost a page fault per 4 KiB page on first touch, which
+    for these passes is a third of the time; a training run hands the same
+    workspace to every epoch.  A buffer only grows, so a shrinking batch reuses
+    the front of it.
+    """
+
+    def __init__(self):
+        self._buffers = {}
+
+    def get(self, name, shape):
+        size = int(np.prod(shape))
+        buffer = self._buffers.get(name)
+        if buffer is None or buffer.size < size:
+            buffer = self._buffers[name] = np.empty(size)
+        return buffer[:size].reshape(shape)
 
 
 def _T(w):
     return w.swapaxes(1, 2)
 
 
-def forward(arch, params, data):
+class _Layer:
+    """Where one hidden layer's parts sit in its stacked input and packed weights."""
+
+    def __init__(self, arch, layer):
+        self.name = arch.hidden_names[layer]
+        self.cell = CELL_STEPS[arch.cell]
+        H = arch.hidden
+        # [h_{t-1}; h of the layer below; one-hot input]: rows of X, columns of V
+        self.parts, start = [], 0
+        for source, size in [(self.name, H), (f"hidden{layer - 1}", H), ("in", arch.indim)]:
+            if source == self.name or source in arch.inputs_of(layer):
+                self.parts.append((source, slice(start, start + size)))
+                start += size
+        self.width = start
+        self.rows = len(self.cell.blocks) * H
+
+    def pack(self, W, out):
+        """Assemble the packed weights ``V`` (models, B*H, H+F) from PyBrain's matrices."""
+        H = out.shape[1] // len(self.cell.blocks)
+        for b, pair in enumerate(self.cell.blocks):
+            for source, cols, block in self._parts_with_blocks(pair):
+                target = out[:, b * H:(b + 1) * H, cols]
+                if block is None:
+                    target[...] = 0
+                else:
+                    target[...] = W[(source, self.name)][:, block * H:(block + 1) * H]
+        return out
+
+    def unpack(self, dV, dW):
+        """Scatter the derivatives of ``V`` into PyBrain's matrices (``dW`` views)."""
+        H = dV.shape[1] // len(self.cell.blocks)
+        for b, pair in enumerate(self.cell.blocks):
+            for source, cols, block in self._parts_with_blocks(pair):
+                if block is not None:
+                    dW[(source, self.name)][:, block * H:(block + 1) * H] = \
+                        dV[:, b * H:(b + 1) * H, cols]
+
+    def _parts_with_blocks(self, pair):
+        """Each part with its block of PyBrain's matrix: ``pair`` is (recurrent, feed-forward)."""
+        recurrent, feed_forward = pair
+        for source, cols in self.parts:
+            yield source, cols, recurrent if source == self.name else feed_forward
+
+
+@dataclass
+class Forward:
+    """What a forward pass keeps for the backward pass."""
+    V: list          # per hidden layer: packed weights (models, B*H, H+F)
+    X: list          # per hidden layer: stacked inputs (models, H+F, (T+1)*seqs)
+    states: list     # per hidden layer: per step, a cells.State of views
+    y: np.ndarray    # (models, outdim, cols) softmax outputs
+
+
+def forward(arch, params, data, work=None):
     """Run every network of the batch over its sequences.
 
     Parameters
@@ -124,60 +195,80 @@ def forward(arch, params, data):
     params : ndarray, shape (models, arch.paramdim)
         PyBrain's flat parameter layout, one row per network.
     data : Sequences
+    work : Workspace, optional
+        Buffers to reuse (the result lives in them until the next call).
 
     Returns
     -------
     Forward
     """
+    work = Workspace() if work is None else work
     W = arch.weights(params)
+    M, S, T, H = data.models, data.seqs, data.steps, arch.hidden
     cell = CELL_STEPS[arch.cell]
-    S, T = data.seqs, data.steps
-    states, hs = [], []
-    for layer, name in enumerate(arch.hidden_names):
-        x = None                     # (models, G*H, cols): feed-forward input, all steps
-        for source in arch.inputs_of(layer):
-            below = data.onehot if source == "in" else hs[layer - 1]
-            term = np.matmul(W[(source, name)], below)
-            x = term if x is None else x + term
-        w_rec = W.get((name, name))
-        h_all = np.empty((data.models, arch.hidden, T * S))              # (models, H, cols)
-        layer_states, prev = [], None
+    B = len(cell.blocks)
+    pre = work.get("pre", (M, B * H, S))                     # (models, B*H, seqs)
+    pre_blocks = pre.reshape(M, B, H, S).transpose(1, 0, 2, 3)  # (B, models, H, seqs)
+    Vs, Xs, all_states = [], [], []
+    for layer in range(arch.layers):
+        spec = _Layer(arch, layer)
+        V = spec.pack(W, work.get(f"V{layer}", (M, spec.rows, spec.width)))
+        X = work.get(f"X{layer}", (M, spec.width, (T + 1) * S))
+        for source, rows in spec.parts:
+            if source == "in":
+                X[:, rows, :T * S] = data.onehot
+            elif source != spec.name:
+                X[:, rows, :T * S] = Xs[-1][:, :H, S:]       # h of the layer below
+        X[:, :H, :S] = 0                                      # h_{-1}
+        buffers = {name: work.get(f"{name}{layer}", (T, B, M, H, S) if name == "act"
+                                  else (T, M, H, S))
+                   for name in cell.buffers + ("h",)}
+        states, prev = [], None
         for t in range(T):
-            cols = slice(t * S, (t + 1) * S)
-            rec = None if prev is None else np.matmul(w_rec, prev.h)    # (models, G*H, seqs)
-            prev = cell.forward(x[:, :, cols], rec, prev)
-            h_all[:, :, cols] = prev.h
-            layer_states.append(prev)
-        states.append(layer_states)
-        hs.append(h_all)
+            s = State(**{name: buffers[name][t] if name in buffers else None
+                         for name in State._fields})
+            np.matmul(V, X[:, :, t * S:(t + 1) * S], out=pre)
+            cell.forward(pre_blocks, s, prev)
+            X[:, :H, (t + 1) * S:(t + 2) * S] = s.h
+            states.append(s)
+            prev = s
+        Vs.append(V)
+        Xs.append(X)
+        all_states.append(states)
     # softmax output: bias first, then the hidden layers feeding it, as PyBrain adds them
-    z = None
-    for source in arch.output_sources():
-        term = (W[("bias", "out")] if source == "bias"
-                else np.matmul(W[(source, "out")], hs[int(source[6:])]))
-        z = term if z is None else z + term                                  # (models, outdim, cols)
-    y = safe_exp(z)
+    z = work.get("z", (M, arch.outdim, T * S))
+    z[...] = W[("bias", "out")]
+    for source in arch.output_sources()[1:]:
+        z += np.matmul(W[(source, "out")], Xs[int(source[6:])][:, :H, S:])
+    y = safe_exp(z, out=z)
     y /= y.sum(axis=1, keepdims=True)
-    return Forward(states, hs, y)
+    return Forward(Vs, Xs, all_states, y)
 
 
 def step_errors(y, data):
-    """PyBrain's error at each step: ``0.5 * importance . (target - y)**2``.
+    """PyBrain's error at each step, ``0.5 * importance . (target - y)**2``.
 
-    Returns an array of shape (models, steps, seqs).
+    The importance is the mask repeated over the outputs, so this is
+    ``0.5 * mask * Σ_k (target_k - y_k)**2``, the same numbers.  Returns an
+    array of shape (models, steps, seqs).
     """
     sq = (data.target_codes - y) ** 2                                         # (models, outdim, cols)
-    e = 0.5 * (data.importance * sq).sum(axis=1)                              # (models, cols)
+    e = sq.sum(axis=1)                                                        # (models, cols)
+    e *= data.importance[:, 0]
+    e *= 0.5
     return e.reshape(data.models, data.steps, data.seqs)
 
 
 def mean_error(y, data):
     """PyBrain's ``testOnData``: Σ step errors / Σ importance, per network.
 
-    Summed in PyBrain's order (steps of a sequence in turn, then sequences in
-    turn), which ``cumsum`` does strictly sequentially.
+    Summed in PyBrain's order: the steps of each sequence in turn, then the
+    sequences in turn.
     """
-    per_seq = np.cumsum(step_errors(y, data), axis=1)[:, -1]                 # (models, seqs)
+    e = step_errors(y, data)                                                  # (models, steps, seqs)
+    per_seq = e[:, 0].copy()                                                  # (models, seqs)
+    for t in range(1, data.steps):
+        per_seq += e[:, t]
     total = np.cumsum(per_seq, axis=1)[:, -1]                                 # (models,)
     return total / (data.outdim * data.counted)
 
@@ -197,7 +288,7 @@ def classification_error(arch, params, data):
     return 100.0 * wrong.sum(axis=(1, 2)) / data.counted
 
 
-def backward(arch, params, data, fw):
+def backward(arch, params, data, fw, work=None):
     """PyBrain's ``derivs`` of every network, summed over its sequences.
 
     Parameters
@@ -206,47 +297,63 @@ def backward(arch, params, data, fw):
         As given to :func:`forward`.
     fw : Forward
         The forward pass of ``params`` on ``data``.
+    work : Workspace, optional
+        Buffers to reuse; not the forward pass's.
 
     Returns
     -------
     ndarray, shape (models, arch.paramdim)
         Minus the gradient, in PyBrain's flat layout.
     """
+    work = Workspace() if work is None else work
     W = arch.weights(params)
     derivs = np.zeros_like(params)
     dW = arch.weights(derivs)
     cell = CELL_STEPS[arch.cell]
-    S, T = data.seqs, data.steps
-    e_out = (data.target_codes - fw.y) * data.importance                     # (models, outdim, cols)
+    M, S, T, H = data.models, data.seqs, data.steps, arch.hidden
+    cols = T * S
+    e_out = work.get("e_out", (M, arch.outdim, cols))
+    np.subtract(data.target_codes, fw.y, out=e_out)
+    e_out *= data.importance                                                 # (models, outdim, cols)
     dW[("bias", "out")][...] = e_out.sum(axis=2, keepdims=True)
-    delta_above = None             # (models, G*H, cols) error on the input of the layer above
+    # error on every layer's h from the output, then (below) from the layer above
+    dh = [None] * arch.layers
+    for source in arch.output_sources()[1:]:
+        layer = int(source[6:])
+        h_all = fw.X[layer][:, :H, S:]                                        # (models, H, cols)
+        dW[(source, "out")][...] = np.matmul(e_out, _T(h_all))
+        dh[layer] = np.matmul(_T(W[(source, "out")]), e_out,
+                              out=work.get(f"dh{layer}", (M, H, cols)))
+    B = len(cell.blocks)
+    step_delta = work.get("step_delta", (M, B * H, S))                        # (models, B*H, seqs)
+    step_blocks = step_delta.reshape(M, B, H, S).transpose(1, 0, 2, 3)       # (B, models, H, seqs)
+    e = work.get("e", (M, H, S))
     for layer in reversed(range(arch.layers)):
-        name, h_all = arch.hidden_names[layer], fw.hs[layer]
-        # error on h from the connections leaving this layer, in name order
-        dh = None                                                             # (models, H, cols)
-        if layer + 1 < arch.layers:
-            dh = np.matmul(_T(W[(name, f"hidden{layer + 1}")]), delta_above)
-        if (name, "out") in W:
-            term = np.matmul(_T(W[(name, "out")]), e_out)
-            dh = term if dh is None else dh + term
-            dW[(name, "out")][...] = np.matmul(e_out, _T(h_all))
-        w_rec = W[(name, name)]
-        delta = np.empty((data.models, arch.gates * arch.hidden, T * S))     # (models, G*H, cols)
-        recdelta = np.empty_like(delta)
-        states, back, carry = fw.states[layer], None, None
+        spec = _Layer(arch, layer)
+        V, X, states = fw.V[layer], fw.X[layer], fw.states[layer]
+        below = layer > 0
+        if below and dh[layer - 1] is None:
+            dh[layer - 1] = work.get(f"dh{layer - 1}", (M, H, cols))
+            dh[layer - 1][...] = 0
+        # V^T's rows for h_{t-1} and for the layer below; they come first in X
+        Vt = _T(V[:, :, :2 * H if below else H])
+        dV = work.get("dV", V.shape)                                          # (models, B*H, H+F)
+        dV[...] = 0
+        product = work.get("dV_step", V.shape)
+        back, carry = None, None
         for t in reversed(range(T)):
-            cols = slice(t * S, (t + 1) * S)
-            prev = states[t - 1] if t > 0 else None
-            d, rd, carry = cell.backward(dh[:, :, cols], back, states[t], prev, carry)
-            delta[:, :, cols], recdelta[:, :, cols] = d, rd
-            if t > 0:
-                back = np.matmul(_T(w_rec), rd)                               # (models, H, seqs)
-        # recurrent weights: Σ_{t >= 1} recdelta_t h_{t-1}^T
-        dW[(name, name)][...] = np.matmul(recdelta[:, :, S:], _T(h_all[:, :, :-S]))
-        for source in arch.inputs_of(layer):
-            below = data.onehot if source == "in" else fw.hs[layer - 1]
-            dW[(source, name)][...] = np.matmul(delta, _T(below))
-        delta_above = delta
+            c = slice(t * S, (t + 1) * S)
+            if back is None:
+                e[...] = dh[layer][:, :, c]
+            else:
+                np.add(dh[layer][:, :, c], back[:, :H], out=e)
+            carry = cell.backward(e, states[t], states[t - 1] if t > 0 else None, carry,
+                                  step_blocks)
+            back = np.matmul(Vt, step_delta)                                  # (models, H(+H), seqs)
+            if below:
+                dh[layer - 1][:, :, c] += back[:, H:]
+            dV += np.matmul(step_delta, _T(X[:, :, c]), out=product)          # delta_t [h_{t-1}; x_t]^T
+        spec.unpack(dV, dW)
     return derivs
 
 
@@ -278,12 +385,14 @@ def record(arch, params, inputs):
     data = Sequences(inputs[None], zeros[None], np.ones((1,) + inputs.shape, dtype=bool),
                      arch.indim, arch.outdim)
     fw = forward(arch, params[None], data)
-    fields = CELL_STEPS[arch.cell].record
     out = {}
     for name, states in zip(arch.hidden_names, fw.states):
-        # per step (1, H, seqs) -> (seqs, steps, H)
-        out[name] = {key: np.stack([getattr(s, field)[0] for s in states]).transpose(2, 0, 1)
-                     for key, field in fields.items()}
+        out[name] = {}
+        for key, (field, block) in CELL_STEPS[arch.cell].record.items():
+            # per step (1, H, seqs) -> (seqs, steps, H)
+            arrays = [getattr(s, field) if block is None else getattr(s, field)[block]
+                      for s in states]
+            out[name][key] = np.stack([a[0] for a in arrays]).transpose(2, 0, 1).copy()
     seqs, steps = inputs.shape
-    out["out"] = {"y": fw.y[0].reshape(arch.outdim, steps, seqs).transpose(2, 1, 0)}
+    out["out"] = {"y": fw.y[0].reshape(arch.outdim, steps, seqs).transpose(2, 1, 0).copy()}
     return out

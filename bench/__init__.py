@@ -1,0 +1,1 @@
+"""Benchmarks a user can run (not timed tests): ``python -m bench.engines``."""
