@@ -5,6 +5,7 @@ given apart from the seed; its :meth:`~Architecture.layout` is derived from
 PyBrain's own rule for ordering a network's parameters, and equals
 ``param_layout(build_network(...))`` (a test checks every cell, depth and skip).
 """
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -147,9 +148,6 @@ class Architecture:
             raise ValueError(f"params must have shape (models, {self.paramdim}); "
                              f"got {params.shape}")
         models = params.shape[0]
-        views = {}
-        for block in self.layout():
-            rows = int(np.prod(block.shape[:-1]))
-            views[(block.source, block.target)] = params[:, block.start:block.stop].reshape(
-                models, rows, block.shape[-1])
-        return views
+        return {(block.source, block.target): params[:, block.start:block.stop].reshape(
+                    models, math.prod(block.shape[:-1]), block.shape[-1])
+                for block in self._layout}

@@ -42,12 +42,13 @@ def safe_exp(x, out=None):
 def sigmoid(x, out=None):
     """PyBrain's ``sigmoid``: ``1 / (1 + safeExp(-x))`` (``out`` may be ``x``).
 
-    Only safeExp's upper bound is applied: below -500 its lower bound turns
-    ``exp(-x)`` into ``exp(-500)`` = 7e-218, and ``1 + `` either is exactly 1,
-    so the result is PyBrain's to the bit.
+    Only safeExp's upper bound is applied, and only when some ``-x`` exceeds
+    it: below -500 its lower bound turns ``exp(-x)`` into ``exp(-500)`` =
+    7e-218, and ``1 + `` either is exactly 1, so the result is PyBrain's to the bit.
     """
     out = np.negative(x, out=out)
-    np.minimum(out, SAFE_EXP_BOUND, out=out)
+    if out.max() > SAFE_EXP_BOUND:                     # (rare; else the clip changes nothing)
+        np.minimum(out, SAFE_EXP_BOUND, out=out)
     np.exp(out, out=out)
     out += 1.0
     return np.reciprocal(out, out=out)

@@ -25,6 +25,7 @@ All derivatives are PyBrain's ``derivs``: minus the gradient, with output error
 it is minus the gradient of the importance-weighted cross-entropy).  Sums are
 not in PyBrain's order, so results agree with PyBrain's to rounding.
 """
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -122,7 +123,7 @@ class Workspace:
         self._buffers = {}
 
     def get(self, name, shape):
-        size = int(np.prod(shape))
+        size = math.prod(shape)
         buffer = self._buffers.get(name)
         if buffer is None or buffer.size < size:
             buffer = self._buffers[name] = np.empty(size)
@@ -222,14 +223,16 @@ def forward(arch, params, data, work=None):
         X[:, :H, :S] = 0                                      # h_{-1}
         buffers = {name: work.get(f"{name}{layer}", (T, B, M, H, S) if name == "act"
                                   else (T, M, H, S))
-                   for name in cell.buffers + ("h",)}
+                   for name in cell.buffers}
         states, prev = [], None
         for t in range(T):
-            s = State(**{name: buffers[name][t] if name in buffers else None
-                         for name in State._fields})
+            # h_t goes straight into X, where step t+1 and the layers above read it
+            s = State(act=buffers["act"][t] if "act" in buffers else None,
+                      h=X[:, :H, (t + 1) * S:(t + 2) * S],
+                      c=buffers["c"][t] if "c" in buffers else None,
+                      tc=buffers["tc"][t] if "tc" in buffers else None)
             np.matmul(V, X[:, :, t * S:(t + 1) * S], out=pre)
             cell.forward(pre_blocks, s, prev)
-            X[:, :H, (t + 1) * S:(t + 2) * S] = s.h
             states.append(s)
             prev = s
         Vs.append(V)

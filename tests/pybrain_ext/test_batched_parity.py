@@ -2,8 +2,8 @@
 RProp- epochs and whole early-stopped runs.
 
 Small networks and, where PyBrain's time would dominate, fewer sequences than the
-protocol's; ``PARITY_FULL=1`` also runs the protocol's own data for twelve
-configurations (about five minutes of PyBrain).
+protocol's; ``PARITY_FULL=1`` also runs the protocol's own data for seventeen
+configurations (about seven minutes of PyBrain).
 """
 import os
 
@@ -113,6 +113,11 @@ RUNS = [
     ("mvb", 3, None, "sigmoid", 1, 5, "none", 0.1, 9),
     ("fdr", 5, 4, "lstm", 3, 5, "both", 0.1, 10),
     ("ddr", 5, None, "relu", 3, 4, "out", 0.1, 12),
+    ("svb", 5, None, "lstm", 1, 25, "none", 0.01, 20),
+    ("mvb", 4, None, "gru", 2, 10, "both", 0.03, 21),
+    ("fdr", 3, 4, "tanh", 1, 10, "none", 0.03, 22),
+    ("multiswitch", 4, None, "sigmoid", 3, 10, "in", 0.1, 23),
+    ("ddr", 3, None, "lstm", 2, 50, "out", 0.01, 24),
 ]
 # a quick subset for the default test run
 QUICK_RUNS = [RUNS[i] for i in (0, 2, 5, 7, 9, 10)]   # every cell, 1-3 layers
@@ -162,7 +167,7 @@ def test_early_stopped_runs_match_pybrain(run):
 
 
 @pytest.mark.skipif(os.environ.get("PARITY_FULL") != "1",
-                    reason="set PARITY_FULL=1 for twelve protocol-sized runs (minutes of PyBrain)")
+                    reason="set PARITY_FULL=1 for seventeen protocol-sized runs (minutes of PyBrain)")
 @pytest.mark.parametrize("run", RUNS, ids=lambda r: f"{r[0]}-{r[3]}-L{r[4]}-{r[6]}")
 def test_protocol_runs_match_pybrain(run):
     """The protocol's own data (36 / 12 / 16 sequences of the variant's data set)."""
