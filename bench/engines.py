@@ -67,7 +67,8 @@ def batched_ms(cell, hidden, layers, models, epochs, repeats):
     for repeat in range(repeats + 1):      # the first is a warm-up
         params = np.stack([initial_params(arch.paramdim, seed) for seed in range(models)])
         start = time.perf_counter()
-        train(arch, params, train_data, validation_data, np.full(models, 0.1), settings)
+        train(arch, params, train_data, validation_data, np.full(models, 0.1), settings,
+              batch_size=models)
         times.append((time.perf_counter() - start) / (epochs * models))
     return 1e3 * statistics.median(times[1:])
 
@@ -83,13 +84,13 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=5, help="measurements per cell (median)")
     parser.add_argument("--pybrain-epochs", type=int, default=2,
                         help="PyBrain epochs per measurement")
-    parser.add_argument("--epochs", type=int, default=10,
+    parser.add_argument("--epochs", type=int, default=20,
                         help="batched-engine epochs per measurement")
     parser.add_argument("--quick", action="store_true",
-                        help="3 repeats, 1 PyBrain epoch, 5 batched epochs")
+                        help="3 repeats, 1 PyBrain epoch, 10 batched epochs")
     args = parser.parse_args(argv)
     if args.quick:
-        args.repeats, args.pybrain_epochs, args.epochs = 3, 1, 5
+        args.repeats, args.pybrain_epochs, args.epochs = 3, 1, 10
     for name in ("repeats", "pybrain_epochs", "epochs"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")

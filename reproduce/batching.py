@@ -2,16 +2,20 @@
 
     results = fit_batched(configs)     # [(RunResult, trained params), ...] in input order
 
-Configurations are grouped by what a batch must share -- the architecture
-(``config.architecture``) and the RProp/early-stopping settings other than
-``delta0`` -- and each group is cut into chunks of at most :data:`BATCH_SIZE`
-networks that train together (:func:`pybrain_ext.batched.train`).  Each network
-keeps its own data, initial parameters (exactly ``make_network(config).params``)
-and ``delta0``; its result does not depend on the others in its chunk.
+Configurations are grouped by what networks computed together must share --
+the architecture (``config.architecture``) and the RProp/early-stopping
+settings other than ``delta0`` -- and each group is trained by
+:func:`pybrain_ext.batched.train` with at most :data:`BATCH_SIZE` networks in
+the batch at once (fewer for large networks, see
+:func:`~pybrain_ext.batched.training.batch_size_for`): as networks stop, the
+group's waiting ones take their places.  Each network keeps its own data,
+initial parameters (exactly ``make_network(config).params``) and ``delta0``;
+its result does not depend on the others in its batch.
 
-``RunResult.seconds`` is the run's share of its chunk's wall time: every epoch's
-time divided among the networks still training in it, plus an equal share of
-loading the data, setting up and the final evaluation.
+``RunResult.seconds`` is the run's share of the batch's wall time: every
+epoch's time divided among the networks training in it, plus the time of its
+own joining and leaving (shared with those joining or leaving with it) and an
+equal share of loading the data and of the test-set evaluation.
 """
 import dataclasses
 import time
@@ -19,11 +23,13 @@ import time
 import numpy as np
 
 from pybrain_ext.batched import Architecture, Sequences, classification_error, train
+from pybrain_ext.batched.training import batch_size_for
 from pybrain_ext.network import initial_params
 from reproduce.config import RunResult, package_versions
 from reproduce.runner import make_data
 
-# networks trained together at most; 64 keeps one batch's arrays in cache-friendly sizes
+# networks computed together at most (fewer where their stored forward pass outgrows
+# the cache: pybrain_ext.batched.training.batch_size_for)
 BATCH_SIZE = 64
 
 
@@ -41,7 +47,7 @@ def fit_batched(configs, batch_size=BATCH_SIZE):
     ----------
     configs : list of RunConfig
     batch_size : int
-        Networks per batch at most.
+        Networks in a batch at once at most.
 
     Returns
     -------
@@ -49,21 +55,20 @@ def fit_batched(configs, batch_size=BATCH_SIZE):
         In the order of ``configs``: the result (``engine="batched"``) and the
         trained (restored best) parameters in PyBrain's flat layout.
     """
-    if batch_size < 1:
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
     groups = {}
     for index, config in enumerate(configs):
         groups.setdefault(batch_key(config), []).append(index)
     results = [None] * len(configs)
     for indices in groups.values():
-        for first in range(0, len(indices), batch_size):
-            chunk = indices[first:first + batch_size]
-            for index, outcome in zip(chunk, _fit_chunk([configs[i] for i in chunk])):
-                results[index] = outcome
+        for index, outcome in zip(indices, _fit_group([configs[i] for i in indices],
+                                                      batch_size)):
+            results[index] = outcome
     return results
 
 
-def _fit_chunk(configs):
+def _fit_group(configs, batch_size):
     start = time.perf_counter()
     arch = Architecture(*configs[0].architecture)
     cache = {}
@@ -78,11 +83,16 @@ def _fit_chunk(configs):
         for part in range(3))
     params = np.stack([initial_params(arch.paramdim, c.seed, c.init_variance) for c in configs])
     delta0 = np.array([c.delta0 for c in configs])
+    batch_size = min(batch_size, batch_size_for(arch, train_data.seqs, train_data.steps))
     setup = time.perf_counter() - start
-    outcomes = train(arch, params, train_data, validation_data, delta0, configs[0].rprop())
+    outcomes = train(arch, params, train_data, validation_data, delta0, configs[0].rprop(),
+                     batch_size=batch_size)
     evaluate_start = time.perf_counter()
     trained = np.stack([o.params for o in outcomes])
-    test_error = classification_error(arch, trained, test_data)
+    test_error = np.concatenate([
+        classification_error(arch, trained[rows], test_data.take(rows))
+        for rows in np.array_split(np.arange(len(configs)),
+                                   -(-len(configs) // batch_size))])
     overhead = (setup + time.perf_counter() - evaluate_start) / len(configs)
     versions = package_versions()
     return [(RunResult(test_error=float(test_error[m]), training_error=o.training_error,

@@ -23,7 +23,8 @@ from pybrain_ext.batched.architecture import Architecture  # noqa: E402
 from pybrain_ext.batched.cells import CELL_STEPS  # noqa: E402
 from pybrain_ext.batched.engine import (Forward, Sequences, Workspace, backward,  # noqa: E402
                                         classification_error, errors, forward, record)
-from pybrain_ext.batched.training import rprop_step, train  # noqa: E402
+from pybrain_ext.batched.training import batch_size_for, rprop_step, train  # noqa: E402
 
 __all__ = ["Architecture", "CELL_STEPS", "Forward", "Sequences", "Workspace", "backward",
-           "classification_error", "errors", "forward", "record", "rprop_step", "train"]
+           "batch_size_for", "classification_error", "errors", "forward", "record",
+           "rprop_step", "train"]

@@ -13,27 +13,51 @@ the validation set:
 4. validation error of the new parameters; ``EarlyStopping.update`` decides.
 
 A network that stops keeps its best parameters and leaves the batch at once (the
-arrays are compacted), so it costs nothing more while the others go on.
+arrays are compacted), so it costs nothing more while the others go on; with
+``batch_size`` smaller than the number of networks, waiting networks take the
+free places, so a batch stays full until the last networks run out.
 """
+import ctypes
 import time
 
 import numpy as np
 
+from pybrain_ext.batched.cells import CELL_STEPS
 from pybrain_ext.batched.engine import Workspace, backward, forward, mean_error
 from pybrain_ext.training import EarlyStopping, RPropSettings, TrainOutcome
 
 
-def keep_freed_memory():
-    """Have glibc's ``malloc`` keep freed memory for reuse (elsewhere: a no-op).
+# bytes a batch's stored forward pass may take before it outgrows the cache
+WORKING_SET = 64 * 2 ** 20
 
-    An epoch allocates and frees hundreds of temporaries of some hundred KiB.
-    glibc serves blocks above its mmap threshold (128 KiB at first) from fresh
-    pages, each 4 KiB page costing a page fault on first touch -- a tenth of the
-    run time here -- and raises that threshold, and the trim threshold to twice
-    it, only when such a block is freed.  Freeing one (untouched) block of 30 MiB
-    raises both at once, so later temporaries reuse the heap.
+_MALLOPT = {"M_TRIM_THRESHOLD": -1, "M_MMAP_THRESHOLD": -3}   # glibc's malloc.h
+
+
+def keep_freed_memory():
+    """Have glibc's ``malloc`` keep freed memory for reuse (elsewhere: nothing).
+
+    An epoch allocates and frees hundreds of temporaries of up to a few MiB.
+    By default glibc serves large blocks from fresh ``mmap`` pages and returns
+    the top of its heap to the system once 128 KiB of it are free, so the
+    next epoch's temporaries land on fresh pages, each 4 KiB costing a page
+    fault on first touch: a tenth to a fifth of the run time here.  Raising the
+    mmap threshold to its maximum (32 MiB) and the trim threshold to 512 MiB
+    keeps that memory in the process for reuse.  The setting is process-wide
+    and stays; it only changes when memory goes back to the system.
     """
-    np.empty(30 * 2 ** 20 // 8)
+    global _malloc_tuned
+    if _malloc_tuned:
+        return
+    _malloc_tuned = True
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (AttributeError, OSError):       # not glibc
+        return
+    mallopt(_MALLOPT["M_MMAP_THRESHOLD"], 32 * 2 ** 20)
+    mallopt(_MALLOPT["M_TRIM_THRESHOLD"], 512 * 2 ** 20)
+
+
+_malloc_tuned = False
 
 
 def rprop_step(params, derivs, theta, last, settings):
@@ -55,8 +79,9 @@ def rprop_step(params, derivs, theta, last, settings):
     np.copyto(last, np.where(switch < 0, 0.0, derivs))   # a flipped gradient is stored as 0
 
 
-def train(arch, params, train_data, validation_data, delta0, settings=RPropSettings()):
-    """Train a batch of networks with RProp- and early stopping, each as PyBrain would.
+def train(arch, params, train_data, validation_data, delta0, settings=RPropSettings(),
+          batch_size=None):
+    """Train networks with RProp- and early stopping, each as PyBrain would.
 
     Parameters
     ----------
@@ -68,17 +93,21 @@ def train(arch, params, train_data, validation_data, delta0, settings=RPropSetti
     delta0 : array_like, shape (models,)
         Each network's initial RProp step.
     settings : RPropSettings
-        Everything but ``delta0``, shared by the batch.
+        Everything but ``delta0``, shared by all.
+    batch_size : int, optional
+        The most networks computed together (default: all).  The first
+        ``batch_size`` start; whenever some stop, as many waiting ones join.
+        A network's results do not depend on this or on its company.
 
     Returns
     -------
     list of TrainOutcome
         In the networks' order; ``params`` the restored best, ``training_error``
         theirs on the training set.  ``seconds`` is the network's share of the
-        batch's time: each epoch's wall time divided among the networks still
-        training in it, plus an equal share of the setup and final evaluation.
+        time: each epoch's wall time divided among the networks in it, and the
+        time of joining (initial validation error) and of leaving (training
+        error of the restored parameters) divided among those joining or leaving.
     """
-    start = time.perf_counter()
     keep_freed_memory()
     params = np.array(params, dtype=float)
     delta0 = np.asarray(delta0, dtype=float)
@@ -93,49 +122,85 @@ def train(arch, params, train_data, validation_data, delta0, settings=RPropSetti
             raise ValueError(f"{name} must hold {models} data sets of indim {arch.indim}, "
                              f"outdim {arch.outdim}; got {data.models} of "
                              f"{data.indim}, {data.outdim}")
+    batch_size = models if batch_size is None else batch_size
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) \
+            or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
 
     best = params.copy()
+    training_error_of_best = np.zeros(models)
     seconds = np.zeros(models)
-    theta = np.repeat(delta0[:, None], arch.paramdim, axis=1)     # (models, P)
-    last = np.zeros_like(params)
-    active = np.arange(models)          # which networks the batch rows are
-    train_now, validation_now = train_data, validation_data
+    stopping = [None] * models
+    waiting = list(range(models))[::-1]      # popped from the end: network 0 first
+    # the batch: which networks its rows are, and their RProp state
+    active = np.zeros(0, dtype=int)
+    current = np.zeros((0, arch.paramdim))
+    theta, last = current.copy(), current.copy()
     # one set of buffers per pass, reused every epoch (see engine.Workspace)
     work_train, work_validation, work_backward = Workspace(), Workspace(), Workspace()
     with np.errstate(over="ignore", invalid="ignore"):
-        stopping = [EarlyStopping(e, settings.continue_epochs, settings.convergence_decimals,
-                                  settings.max_epochs)
-                    for e in mean_error(forward(arch, params, validation_data,
-                                                work_validation).y, validation_data)]
-        setup = time.perf_counter() - start
-        while len(active):
-            epoch_start = time.perf_counter()
-            fw = forward(arch, params, train_now, work_train)
+        while len(active) or waiting:
+            if waiting and len(active) < batch_size:         # join, with PyBrain's bestverr
+                start = time.perf_counter()
+                rows = np.array([waiting.pop() for _ in range(min(batch_size - len(active),
+                                                                  len(waiting)))])
+                joining = validation_data.take(rows)
+                initial = mean_error(forward(arch, params[rows], joining, work_validation).y,
+                                     joining)
+                for net, error in zip(rows, initial):
+                    stopping[net] = EarlyStopping(error, settings.continue_epochs,
+                                                  settings.convergence_decimals,
+                                                  settings.max_epochs)
+                active = np.concatenate([active, rows])
+                current = np.concatenate([current, params[rows]])
+                theta = np.concatenate([theta, np.repeat(delta0[rows, None], arch.paramdim,
+                                                         axis=1)])
+                last = np.concatenate([last, np.zeros((len(rows), arch.paramdim))])
+                train_now, validation_now = train_data.take(active), validation_data.take(active)
+                seconds[rows] += (time.perf_counter() - start) / len(rows)
+
+            start = time.perf_counter()
+            fw = forward(arch, current, train_now, work_train)
             training_error = mean_error(fw.y, train_now)
-            derivs = backward(arch, params, train_now, fw, work_backward)
-            rprop_step(params, derivs, theta, last, settings)
+            derivs = backward(arch, current, train_now, fw, work_backward)
+            rprop_step(current, derivs, theta, last, settings)
             validation_error = mean_error(
-                forward(arch, params, validation_now, work_validation).y, validation_now)
+                forward(arch, current, validation_now, work_validation).y, validation_now)
             going = np.ones(len(active), dtype=bool)
             for row, net in enumerate(active):
                 rule = stopping[net]
                 # np.float64, as PyBrain's trainer returns them (round() is numpy's then)
                 if rule.update(training_error[row], validation_error[row]):
-                    best[net] = params[row]
+                    best[net] = current[row]
                 going[row] = rule.stop_reason is None
-            seconds[active] += (time.perf_counter() - epoch_start) / len(active)
-            if not going.all():         # the stopped leave the batch
+            seconds[active] += (time.perf_counter() - start) / len(active)
+
+            if not going.all():         # the stopped leave: their restored parameters' error
+                start = time.perf_counter()
+                rows = active[~going]
+                leaving = train_data.take(rows)
+                training_error_of_best[rows] = mean_error(
+                    forward(arch, best[rows], leaving, work_train).y, leaving)
                 active = active[going]
-                params, theta, last = params[going], theta[going], last[going]
-                keep = np.flatnonzero(going)
-                train_now, validation_now = train_now.take(keep), validation_now.take(keep)
-        final_start = time.perf_counter()
-        training_error = mean_error(forward(arch, best, train_data, work_train).y, train_data)
-    seconds += (setup + time.perf_counter() - final_start) / models
+                current, theta, last = current[going], theta[going], last[going]
+                train_now, validation_now = train_data.take(active), validation_data.take(active)
+                seconds[rows] += (time.perf_counter() - start) / len(rows)
     return [TrainOutcome(
-        params=best[m], training_error=float(training_error[m]),
+        params=best[m], training_error=float(training_error_of_best[m]),
         validation_error=float(rule.best_error), epochs=rule.epochs,
         best_epoch=-1 if rule.best_epoch is None else rule.best_epoch,
         stop_reason=rule.stop_reason,
         validation_errors=tuple(map(float, rule.validation_errors)),
         seconds=float(seconds[m])) for m, rule in enumerate(stopping)]
+
+
+def batch_size_for(arch, seqs, steps, budget=WORKING_SET):
+    """How many networks of ``arch`` to compute together: as many as keep what a
+    training epoch stores for backpropagation (per layer, per step, per
+    sequence: the gate activations, cell states and stacked inputs) within
+    ``budget`` bytes, at least one.  Beyond that an epoch's data falls out of
+    the cache and each network costs more, not less (see bench.engines).
+    """
+    gates = len(CELL_STEPS[arch.cell].blocks)
+    per_network = 8 * arch.layers * steps * seqs * arch.hidden * (gates + 4)
+    return max(1, budget // per_network)

@@ -11,7 +11,8 @@ import pytest
 
 import tasks
 from pybrain_ext import CELL_LAYERS
-from pybrain_ext.batched import Architecture, Sequences, backward, forward, train
+from pybrain_ext.batched import (Architecture, Sequences, backward, batch_size_for,
+                                 forward, train)
 from pybrain_ext.network import initial_params
 from pybrain_ext.training import RPropSettings
 
@@ -85,6 +86,26 @@ def test_a_network_trains_alike_alone_and_among_63_others(cell):
                   delta0[rows], SETTINGS)
     for m, outcome in zip(rows, among):
         assert_identical(outcome, together[m])
+
+
+def test_waiting_networks_join_as_others_stop():
+    """At most 5 networks in the batch, 12 to train: the same results as all at once."""
+    arch = Architecture("gru", 1, 4, "none", 3, 3)
+    params, train_data, validation_data, delta0 = batch_of(12, arch)
+    together = train(arch, params, train_data, validation_data, delta0, SETTINGS)
+    streamed = train(arch, params, train_data, validation_data, delta0, SETTINGS,
+                     batch_size=5)
+    for a, b in zip(together, streamed):
+        assert_identical(a, b)
+    with pytest.raises(ValueError, match="batch_size"):
+        train(arch, params, train_data, validation_data, delta0, SETTINGS, batch_size=0)
+
+
+def test_batch_size_for_keeps_the_stored_pass_within_the_budget():
+    small, large = (Architecture("lstm", L, H, "none", 3, 3) for L, H in ((1, 5), (3, 50)))
+    assert batch_size_for(small, 36, 20) >= 64
+    assert 1 <= batch_size_for(large, 36, 20) < 16
+    assert batch_size_for(large, 36, 20, budget=1) == 1
 
 
 SCRIPT = textwrap.dedent("""
