@@ -12,13 +12,14 @@ input ``X`` (``# (models, H + F, (T+1) * seqs)``) whose column block t holds
 has; ``h_{-1} = 0``), and the layer's weights are packed into one matrix
 ``V`` (``# (models, B * H, H + F)``) with rows in the cell's block order
 (:data:`~pybrain_ext.batched.cells.CELL_STEPS`), so a step's pre-activation
-is one matrix product ``V @ X[block t]`` and a step of the backward pass one
-``V^T @ delta_t``; the weights' derivatives are one product
-``delta @ X^T`` over all steps.  Hidden layers are computed bottom-up, each
+is one matrix product ``V @ X[block t]``, a step of the backward pass one
+``V^T @ delta_t``, and the weights' derivatives the sum of ``delta_t X[block t]^T``
+over the steps.  Hidden layers are computed bottom-up, each
 for all steps, and the backward pass top-down: with no recurrence across
 layers this is PyBrain's computation in another order.  Per-step cell states
 are stored time-major (``# (T, models, units, seqs)``) so each step's are
-contiguous.
+contiguous, and all buffers come from a :class:`Workspace` that a training run
+reuses every epoch.
 
 All derivatives are PyBrain's ``derivs``: minus the gradient, with output error
 ``importance * (target - output)`` (the softmax hands it through unchanged, so
