@@ -1,7 +1,7 @@
 """PyBrain against the batched engine: milliseconds per model-epoch, side by side.
 
-    python -m bench.engines                 # the whole table (a few minutes)
-    python -m bench.engines --quick         # fewer repeats
+    python -m bench.engines                 # the whole table (some minutes)
+    python -m bench.engines --quick         # shorter measurements
     python -m bench.engines --cells lstm --hidden 10 --layers 1
 
 One epoch is what a training run does per epoch: forward and backward over the
@@ -81,16 +81,16 @@ def main(argv=None):
     parser.add_argument("--layers", nargs="+", type=int, default=LAYERS)
     parser.add_argument("--models", nargs="+", type=int, default=BATCH_SIZES,
                         help="batch sizes M of the batched engine")
-    parser.add_argument("--repeats", type=int, default=5, help="measurements per cell (median)")
+    parser.add_argument("--repeats", type=int, default=3, help="measurements per cell (median)")
     parser.add_argument("--pybrain-epochs", type=int, default=2,
                         help="PyBrain epochs per measurement")
-    parser.add_argument("--epochs", type=int, default=20,
+    parser.add_argument("--epochs", type=int, default=10,
                         help="batched-engine epochs per measurement")
     parser.add_argument("--quick", action="store_true",
-                        help="3 repeats, 1 PyBrain epoch, 10 batched epochs")
+                        help="1 PyBrain epoch and 5 batched epochs per measurement")
     args = parser.parse_args(argv)
     if args.quick:
-        args.repeats, args.pybrain_epochs, args.epochs = 3, 1, 10
+        args.pybrain_epochs, args.epochs = 1, 5
     for name in ("repeats", "pybrain_epochs", "epochs"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")

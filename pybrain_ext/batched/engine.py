@@ -347,13 +347,12 @@ def backward(arch, params, data, fw, work=None):
         back, carry = None, None
         for t in reversed(range(T)):
             c = slice(t * S, (t + 1) * S)
-            if back is None:
-                e[...] = dh[layer][:, :, c]
-            else:
-                np.add(dh[layer][:, :, c], back[:, :H], out=e)
-            carry = cell.backward(e, states[t], states[t - 1] if t > 0 else None, carry,
+            error = dh[layer][:, :, c] if back is None else \
+                np.add(dh[layer][:, :, c], back[:, :H], out=e)              # (models, H, seqs)
+            carry = cell.backward(error, states[t], states[t - 1] if t > 0 else None, carry,
                                   step_blocks)
-            back = np.matmul(Vt, step_delta)                                  # (models, H(+H), seqs)
+            if t > 0 or below:
+                back = np.matmul(Vt, step_delta)                              # (models, H(+H), seqs)
             if below:
                 dh[layer - 1][:, :, c] += back[:, H:]
             dV += np.matmul(step_delta, _T(X[:, :, c]), out=product)          # delta_t [h_{t-1}; x_t]^T

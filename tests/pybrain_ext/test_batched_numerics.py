@@ -1,6 +1,5 @@
 """The batched engine on its own: numerical gradients, batch independence,
 independence of the BLAS thread count, compaction and input checks."""
-import hashlib
 import subprocess
 import sys
 import textwrap
