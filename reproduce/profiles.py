@@ -1,8 +1,8 @@
 """Grid profiles: small declarative descriptions of a sweep that expand to `RunConfig`s.
 
 ``paper`` is the whole grid of PROTOCOL.md §5, read from ``tasks.protocol``;
-``quick`` covers every task variant and cell type with fewer architectures,
-widths, step sizes and seeds (tens of minutes on two cores); ``smoke`` takes
+``quick`` covers every task variant, cell type and step size with fewer
+architectures, widths and seeds (minutes on two cores); ``smoke`` takes
 seconds and exists for tests and for trying the machinery out::
 
     from reproduce.profiles import get_profile
@@ -134,11 +134,11 @@ PROFILES = {p.name: p for p in (
         widths=GRID_WIDTHS, delta0=GRID_DELTA0, seeds=GRID_SEEDS),
     Profile(
         name="quick",
-        description="every variant and cell; 1-2 layers without/with all skips, "
-                    "3 widths, 2 step sizes, 1 seed (about 20 minutes on 2 cores)",
+        description="every variant, cell and step size; 4 of the 9 architectures, "
+                    "3 of the 5 widths, 2 of the 3 seeds (minutes on 2 cores)",
         variants=_ALL_VARIANTS, cells=CELLS,
-        architectures=((1, "none"), (2, "none"), (2, "both")),
-        widths=(5, 10, 25), delta0=(0.1, 0.03), seeds=(0,)),
+        architectures=((1, "none"), (2, "none"), (2, "both"), (3, "both")),
+        widths=(5, 15, 50), delta0=GRID_DELTA0, seeds=(0, 1)),
     Profile(
         name="smoke",
         description="2 variants x 2 cells of tiny networks, 5 epochs (seconds; for tests)",

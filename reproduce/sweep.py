@@ -229,6 +229,11 @@ class LocalWorkers:
                 os.environ[name] = value
 
 
+def _one_line(exc):
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0] if lines else ''}".rstrip(": ")
+
+
 class SchedulerError(Exception):
     """The Dask scheduler cannot be reached or its workers cannot run our code."""
 
@@ -243,9 +248,10 @@ class ClusterWorkers:
     """The workers of an existing Dask distributed cluster at `address`.
 
     Raises `SchedulerError` (before anything is submitted) if the scheduler does
-    not answer within `timeout` seconds or a connected worker cannot import
-    this project.  Workers must run with the repository on their ``PYTHONPATH``
-    and one thread each (``dask worker ADDRESS --nthreads 1``).
+    not answer within `timeout` seconds or it or a connected worker cannot import
+    this project.  Scheduler and workers must run with the repository on their
+    ``PYTHONPATH``, the workers with one thread each (``dask worker ADDRESS
+    --nthreads 1``).
     """
 
     def __init__(self, address, timeout=CONNECT_TIMEOUT_S, engine="batched"):
@@ -254,14 +260,19 @@ class ClusterWorkers:
             self.client = Client(address, timeout=timeout)
         except (OSError, ValueError, TimeoutError) as exc:
             raise SchedulerError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
-        try:
-            probes = self.client.run(_probe_worker)
-        except Exception as exc:
-            self.client.close()
-            raise SchedulerError(
-                f"the workers of {address} cannot run this project's code "
-                f"({type(exc).__name__}: {exc}); start them from the repository with "
-                f"PYTHONPATH={REPO_ROOT}") from None
+        # The scheduler unpickles the tasks and the workers run them: both must import us.
+        for where, probe in (("scheduler", self.client.run_on_scheduler),
+                             ("workers", self.client.run)):
+            try:
+                result = probe(_probe_worker)
+            except Exception as exc:
+                self.client.close()
+                raise SchedulerError(
+                    f"the {where} of {address} cannot import this project "
+                    f"({_one_line(exc)}); start {'it' if where == 'scheduler' else 'them'} "
+                    f"with PYTHONPATH={REPO_ROOT} "
+                    "(a checkout of the same commit)") from None
+        probes = result
         if engine == "batched" and not all(p["batched"] for p in probes.values()):
             self.client.close()
             raise SchedulerError(f"some workers of {address} lack the batched engine "
@@ -355,7 +366,7 @@ def run_sweep(configs, store, workers, *, engine="batched", batch_size=None, pro
                 outcomes = future.result()
             except Exception as exc:  # the worker died or the task never ran
                 report.lost += len(batch)
-                report.lost_errors.append(f"{type(exc).__name__}: {exc}")
+                report.lost_errors.append(_one_line(exc))
                 continue
             rows = []
             for config, outcome in zip(batch, outcomes):

@@ -38,7 +38,7 @@ def test_quick_covers_every_variant_and_cell_and_is_part_of_paper():
     configs = quick.configs()
     assert {(c.variant_id, c.cell) for c in configs} == {
         (v.id, cell) for v in tasks.variants() for cell in protocol.CELLS}
-    assert len(configs) == quick.n_runs < paper.n_runs / 10
+    assert len(configs) == quick.n_runs < paper.n_runs / 4
     # quick's axes are subsets of the paper's: its runs are the start of a paper sweep
     assert set(quick.architectures) <= set(paper.architectures)
     assert set(quick.widths) <= set(paper.widths)
