@@ -22,6 +22,7 @@ import time
 
 import numpy as np
 
+from pybrain_ext.batched.blas import one_blas_thread
 from pybrain_ext.batched.cells import CELL_STEPS
 from pybrain_ext.batched.engine import Workspace, backward, forward, mean_error
 from pybrain_ext.training import EarlyStopping, RPropSettings, TrainOutcome
@@ -127,6 +128,12 @@ def train(arch, params, train_data, validation_data, delta0, settings=RPropSetti
             or batch_size < 1:
         raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
 
+    with one_blas_thread():
+        return _train(arch, params, train_data, validation_data, delta0, settings, batch_size)
+
+
+def _train(arch, params, train_data, validation_data, delta0, settings, batch_size):
+    models = len(params)
     best = params.copy()
     training_error_of_best = np.zeros(models)
     seconds = np.zeros(models)

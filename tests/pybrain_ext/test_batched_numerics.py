@@ -109,17 +109,19 @@ def test_batch_size_for_keeps_the_stored_pass_within_the_budget():
 
 SCRIPT = textwrap.dedent("""
     import hashlib, numpy as np, tasks
-    from pybrain_ext.batched import Architecture, Sequences, train
+    from pybrain_ext.batched import Architecture, Sequences, backward, forward, train
     from pybrain_ext.network import initial_params
     from pybrain_ext.training import RPropSettings
-    arch = Architecture("lstm", 2, 40, "both", 3, 3)
+    arch = Architecture("lstm", 2, 60, "both", 3, 3)
     train_part, validation_part, _ = tasks.split(tasks.generate("fdr", 3, steps_back=3))
     params = np.stack([initial_params(arch.paramdim, s) for s in range(3)])
-    out = train(arch, params, Sequences.stack([train_part] * 3, 3, 3),
-                Sequences.stack([validation_part] * 3, 3, 3), [0.1, 0.03, 0.01],
-                RPropSettings(max_epochs=2))
+    data = Sequences.stack([train_part] * 3, 3, 3)
     digest = hashlib.sha256()
-    for o in out:
+    # forward and backward with however many threads OpenBLAS has ...
+    digest.update(backward(arch, params, data, forward(arch, params, data)).tobytes())
+    # ... and training, which runs them with one
+    for o in train(arch, params, data, Sequences.stack([validation_part] * 3, 3, 3),
+                   [0.1, 0.03, 0.01], RPropSettings(max_epochs=1)):
         digest.update(o.params.tobytes())
         digest.update(np.array(o.validation_errors).tobytes())
     print(digest.hexdigest())
@@ -170,3 +172,14 @@ def test_bad_input_is_refused():
         Sequences(x, x, x, 3, 3)
     with pytest.raises(ValueError, match="shape"):
         Sequences(x, x[:, :1], x == 0, 3, 3)
+
+
+def test_one_blas_thread_while_training_then_as_before():
+    from pybrain_ext.batched import blas
+    if blas._THREADS is None:
+        pytest.skip("no OpenBLAS thread control found")
+    get, _ = blas._THREADS
+    before = get()
+    with blas.one_blas_thread():
+        assert get() == 1
+    assert get() == before
