@@ -17,49 +17,17 @@ arrays are compacted), so it costs nothing more while the others go on; with
 ``batch_size`` smaller than the number of networks, waiting networks take the
 free places, so a batch stays full until the last networks run out.
 """
-import ctypes
 import time
 
 import numpy as np
 
-from pybrain_ext.batched.blas import one_blas_thread
 from pybrain_ext.batched.cells import CELL_STEPS
 from pybrain_ext.batched.engine import Workspace, backward, forward, mean_error
+from pybrain_ext.batched.runtime import keep_freed_memory, one_blas_thread
 from pybrain_ext.training import EarlyStopping, RPropSettings, TrainOutcome
-
 
 # bytes a batch's stored forward pass may take before it outgrows the cache
 WORKING_SET = 64 * 2 ** 20
-
-_MALLOPT = {"M_TRIM_THRESHOLD": -1, "M_MMAP_THRESHOLD": -3}   # glibc's malloc.h
-
-
-def keep_freed_memory():
-    """Have glibc's ``malloc`` keep freed memory for reuse (elsewhere: nothing).
-
-    An epoch allocates and frees hundreds of temporaries of up to a few MiB.
-    By default glibc serves large blocks from fresh ``mmap`` pages and returns
-    the top of its heap to the system once 128 KiB of it are free, so the
-    next epoch's temporaries land on fresh pages, each 4 KiB costing a page
-    fault on first touch: a tenth to a fifth of the run time here.  Raising the
-    mmap threshold to its maximum (32 MiB) and the trim threshold to 512 MiB
-    keeps that memory in the process for reuse.  The setting is process-wide
-    and stays; it only changes when memory goes back to the system.
-    """
-    global _malloc_tuned
-    if _malloc_tuned:
-        return
-    _malloc_tuned = True
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (AttributeError, OSError):       # not glibc
-        return
-    mallopt(_MALLOPT["M_MMAP_THRESHOLD"], 32 * 2 ** 20)
-    mallopt(_MALLOPT["M_TRIM_THRESHOLD"], 512 * 2 ** 20)
-
-
-_malloc_tuned = False
-
 
 def rprop_step(params, derivs, theta, last, settings):
     """One step of PyBrain's RProp- (``GradientDescent.__call__``, ``rprop=True``), in place.
@@ -67,8 +35,8 @@ def rprop_step(params, derivs, theta, last, settings):
     Parameters
     ----------
     params, derivs, theta, last : ndarray, shape (models, P)
-        Parameters, this step's ``derivs`` (minus the gradient; overwritten),
-        the step sizes and the previous step's derivs.
+        Parameters, this step's ``derivs`` (minus the gradient; not modified),
+        the step sizes and the previous step's derivs (as PyBrain keeps them).
     settings : RPropSettings
     """
     params += np.sign(derivs) * theta          # moves by the *current* step size

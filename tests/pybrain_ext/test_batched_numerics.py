@@ -175,7 +175,7 @@ def test_bad_input_is_refused():
 
 
 def test_one_blas_thread_while_training_then_as_before():
-    from pybrain_ext.batched import blas
+    from pybrain_ext.batched import runtime as blas
     if blas._THREADS is None:
         pytest.skip("no OpenBLAS thread control found")
     get, _ = blas._THREADS
