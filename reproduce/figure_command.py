@@ -19,10 +19,8 @@ the results store) is retrained exactly.  Writes
 ``<name>.png/.pdf`` with ``<name>.npz`` (every recorded number, the config and
 the trained parameters) and ``<name>.csv`` beside them; prints the chosen seed
 and its test error.  ``--engine batched`` (the default) trains all seeds at
-once when ``reproduce.batching`` exists; otherwise PyBrain trains them one by
-one.
+once; ``--engine pybrain`` trains them one by one through PyBrain itself.
 """
-import importlib.util
 import math
 import sys
 import time
@@ -31,6 +29,7 @@ from reproduce.cli import UsageError, non_negative_int, positive_float, positive
 from reproduce.config import ENGINES, RunConfig
 from reproduce.figures import activity_of, save_activity
 from reproduce.runner import fit_many, make_data
+from reproduce.store import Store, StoreError
 from tasks import TASKS
 from tasks.protocol import CELLS, DATA_SEED, FIGURE6, MAX_EPOCHS, SKIPS
 
@@ -75,8 +74,7 @@ def configure(parser):
     parser.add_argument("--sequence", type=non_negative_int, default=0,
                         help="which test sequence to draw [0, the first]")
     parser.add_argument("--engine", choices=ENGINES, default="batched",
-                        help="batched (PyBrain if the batched engine is missing) or "
-                             "pybrain [batched]")
+                        help="[batched]")
     parser.add_argument("--out", default="results/figures", help="output folder [%(default)s]")
     parser.add_argument("--name", default=None,
                         help="file name stem [figure6 for the paper's network, else one "
@@ -106,11 +104,6 @@ def stored_config(key, db):
     """``(RunConfig, stored test error or None)`` of the run stored under `key` (or a
     unique prefix of it) in the results store `db`."""
     try:
-        from reproduce.store import Store, StoreError
-    except ImportError:
-        raise UsageError("--key needs the results store (reproduce.store), which this "
-                         "checkout lacks") from None
-    try:
         with Store.open(db) as store:
             runs = store.runs()
     except StoreError as exc:
@@ -138,16 +131,6 @@ def default_stem(config):
         return "figure6"
     return (f"activity_{config.variant_id}_{config.cell}_L{config.layers}"
             f"_H{config.hidden}_{config.skip}")
-
-
-def resolve_engine(engine):
-    """`engine`, or ``pybrain`` (with a note) if the batched engine is not there yet."""
-    if engine == "batched" and importlib.util.find_spec("reproduce.batching") is None:
-        print("note: the batched engine (reproduce.batching) is not available; training "
-              "with pybrain, one seed at a time (~15 s per seed for Figure 6's network)",
-              file=sys.stderr)
-        return "pybrain"
-    return engine
 
 
 def choose(configs, results):
@@ -192,7 +175,7 @@ def execute(args):
     if args.sequence >= test_size:
         raise UsageError(f"--sequence must be < {test_size} (the test sequences); "
                          f"got {args.sequence}")
-    engine = resolve_engine(args.engine)
+    engine = args.engine
     stem = args.name or default_stem(configs[0])
     seeds = [c.seed for c in configs]
     c = configs[0]

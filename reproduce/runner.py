@@ -9,7 +9,6 @@ load them with ``make_network(config)._setParameters(params)``).
 """
 import time
 
-import numpy as np
 
 import tasks
 from pybrain_ext import build_network

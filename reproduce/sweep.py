@@ -40,10 +40,10 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reproduce.batching import BATCH_SIZE
 from reproduce.config import RunConfig, package_versions
 from reproduce.store import record
 
-DEFAULT_BATCH_SIZE = 64      # runs per batch when reproduce.batching does not say
 CONNECT_TIMEOUT_S = 10       # how long to wait for a Dask scheduler to answer
 # Single-threaded BLAS in every worker: N workers use N cores and no run depends on threads.
 WORKER_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
@@ -62,17 +62,8 @@ def code_version():
 
 
 def engine_available(engine):
-    """Whether `engine` can run here (the batched engine is an optional module)."""
+    """Whether `engine` can run here (a cluster worker may run another checkout)."""
     return engine != "batched" or importlib.util.find_spec("reproduce.batching") is not None
-
-
-def default_batch_size():
-    """The batched engine's preferred batch size, else `DEFAULT_BATCH_SIZE`."""
-    try:
-        from reproduce.batching import BATCH_SIZE
-    except ImportError:
-        return DEFAULT_BATCH_SIZE
-    return BATCH_SIZE
 
 
 def plan(configs, done_keys, batch_size):
@@ -325,7 +316,7 @@ def run_sweep(configs, store, workers, *, engine="batched", batch_size=None, pro
     workers : LocalWorkers or ClusterWorkers
     engine : str
     batch_size : int, optional
-        At most this many runs per batch; default `default_batch_size()`.
+        At most this many runs per batch; default the engine's `BATCH_SIZE`.
     profile : str, optional
         Recorded with every row.
     progress : bool
@@ -350,7 +341,7 @@ def run_sweep(configs, store, workers, *, engine="batched", batch_size=None, pro
     start = time.perf_counter()
     if already is None:
         already = store.keys("ok") if retry_failed else store.keys()
-    batches = plan(configs, already, batch_size or default_batch_size())
+    batches = plan(configs, already, batch_size or BATCH_SIZE)
     report = SweepReport(planned=sum(map(len, batches)), batches=len(batches))
     version = code_version()
     total = len({c.key for c in configs})

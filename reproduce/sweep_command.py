@@ -21,8 +21,9 @@ from reproduce.cli import UsageError, positive_float, positive_int
 from reproduce.config import ENGINES
 from reproduce.profiles import PROFILES, get_profile
 from reproduce.store import Store, StoreError, check
+from reproduce.batching import BATCH_SIZE
 from reproduce.sweep import (CONNECT_TIMEOUT_S, ClusterWorkers, LocalWorkers, SchedulerError,
-                             default_batch_size, engine_available, plan, run_sweep)
+                             plan, run_sweep)
 
 DEFAULT_DB = "results/runs.sqlite"
 
@@ -56,9 +57,6 @@ def execute(args):
         profile = get_profile(args.profile)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    if not engine_available(args.engine):
-        raise UsageError(f"the {args.engine} engine is not available here "
-                         "(reproduce/batching.py is missing); use --engine pybrain")
     try:
         check(args.db)
         # Opening an existing store writes nothing (only a blank SQLite file is set up);
@@ -79,7 +77,7 @@ def _sweep(args, profile, store):
     stored = (store.keys() if store is not None else set()) & keys
     failed = (store.keys("failed") if store is not None else set()) & keys
     skip = stored - failed if args.retry_failed else stored
-    batch_size = args.batch_size or default_batch_size()
+    batch_size = args.batch_size or BATCH_SIZE
     batches = plan(configs, skip, batch_size)
     pending = sum(map(len, batches))
     print(f"profile {profile.name}: {profile.describe()}")

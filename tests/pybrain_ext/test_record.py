@@ -1,11 +1,12 @@
 """record: PyBrain's own buffers, checked against an independent forward pass and the
 batched engine."""
-import importlib
 
 import numpy as np
 import pytest
 
 from pybrain_ext import CELL_LAYERS, build_network, param_layout
+from pybrain_ext.batched import Architecture
+from pybrain_ext.batched import record as batched_record
 from pybrain_ext.record import GATES, QUANTITIES, flatten, hidden_layers, record, unflatten
 from tasks.protocol import SKIPS
 
@@ -177,23 +178,8 @@ def test_rejects_foreign_networks():
             record(foreign, np.zeros((1, 2), dtype=int))
 
 
-def _batched_record():
-    """``pybrain_ext.batched.record``, or None while the batched engine does not exist."""
-    try:
-        module = importlib.import_module("pybrain_ext.batched")
-    except ModuleNotFoundError as exc:
-        if exc.name in ("pybrain_ext.batched",):
-            return None
-        raise
-    return getattr(module, "record", None)
-
-
 @pytest.mark.parametrize("cell", CELLS)
 def test_record_equals_the_batched_engine(cell, inputs):
-    batched_record = _batched_record()
-    if batched_record is None:
-        pytest.skip("pybrain_ext.batched.record does not exist yet")
-    from pybrain_ext.batched import Architecture
     arch = Architecture(cell, 2, 3, "both", 3, 4)
     for seed in (0, 1):
         net = build_network(cell, 3, 4, 2, 3, "both", seed=seed)

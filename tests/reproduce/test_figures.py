@@ -1,7 +1,6 @@
 """Figures 1-6: the saved numbers are the network's, the files and panels are there."""
 import csv
 import dataclasses
-import importlib.util
 import math
 import os
 import subprocess
@@ -149,7 +148,7 @@ def test_gru_on_svb_through_the_cli(tmp_path, capsys):
 
 
 def test_a_stored_run_by_key(tmp_path, capsys):
-    store = pytest.importorskip("reproduce.store")
+    from reproduce import store
     config = RunConfig(task="multiswitch", k=2, cell="tanh", layers=1, hidden=2, seed=3,
                        max_epochs=1)
     (result, _), = fit_many([config], "pybrain")
@@ -245,8 +244,6 @@ def test_load_activity_redraws_another_sequence(figure6, tmp_path):
 
 
 def test_the_batched_engine_trains_the_same_network(figure6, tmp_path):
-    if importlib.util.find_spec("reproduce.batching") is None:
-        pytest.skip("reproduce.batching does not exist yet")
     _, data = figure6
     assert main(["figure6", "--seeds", "2", "--max-epochs", "2", "--engine", "batched",
                  "--out", str(tmp_path)]) == 0

@@ -7,7 +7,6 @@ run, so that a sweep takes seconds and can be stopped part-way on any machine.
 """
 import concurrent.futures
 import hashlib
-import importlib.util
 import os
 import signal
 import socket
@@ -27,7 +26,7 @@ from reproduce.store import Store
 from reproduce.sweep import plan, run_batch, run_sweep
 
 REPO = Path(__file__).resolve().parents[2]
-ENGINE = "batched" if importlib.util.find_spec("reproduce.batching") else "pybrain"
+ENGINE = "batched"
 SMOKE = get_profile("smoke")
 SMOKE_KEYS = {c.key for c in SMOKE.configs()}
 # columns that must not depend on where, when or in which batch a run ran

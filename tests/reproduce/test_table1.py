@@ -81,11 +81,6 @@ def _published_as_ours(offset=0.0):
     return ours, published
 
 
-needs_published = pytest.mark.skipif(not table1.PUBLISHED_CSV.is_file(),
-                                     reason="the published Table I CSV is not here")
-
-
-@needs_published
 def test_agreement_with_itself_and_with_a_shift():
     ours, published = _published_as_ours()
     same = table1.agreement(table1.compare(ours, published))
@@ -103,7 +98,6 @@ def test_agreement_with_itself_and_with_a_shift():
     assert side["mean_error_diff"].round(9).eq(6.0).all()
 
 
-@needs_published
 def test_ranking_agreement_respects_published_ties():
     ours, published = _published_as_ours()
     ours = ours.set_index(["variant", "cell"])
@@ -119,7 +113,6 @@ def test_ranking_agreement_respects_published_ties():
     assert rows["fdr-n3-k4"]["agrees"] is True
 
 
-@needs_published
 def test_markdown_and_latex_layouts():
     side = table1.compare(table1.summarise(_frame(ROWS), {("fdr-n3-k3", "tanh"): 4}),
                           table1.load_published())
