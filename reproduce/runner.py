@@ -9,7 +9,6 @@ load them with ``make_network(config)._setParameters(params)``).
 """
 import time
 
-
 import tasks
 from pybrain_ext import build_network
 from pybrain_ext.training import classification_error, train_pybrain
