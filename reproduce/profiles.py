@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import tasks
 from reproduce.config import RunConfig
 from tasks.protocol import (CELLS, GRID_DELTA0, GRID_LAYERS, GRID_SEEDS, GRID_WIDTHS,
-                            MAX_EPOCHS, SKIPS)
+                            INIT_VARIANCE, MAX_EPOCHS, SKIPS)
 
 
 def grid_architectures(layers=GRID_LAYERS, skips=SKIPS):
@@ -52,6 +52,9 @@ class Profile:
         Hidden units per layer, RProp's initial steps, parameter seeds.
     max_epochs : int
         The training cap of every run.
+    init_variance : float
+        Variance of every initial parameter [PROTOCOL §2: 0.3]; ``sweep
+        --init-variance`` runs a profile with another (its runs get other keys).
     """
     name: str
     description: str
@@ -62,6 +65,7 @@ class Profile:
     delta0: tuple
     seeds: tuple
     max_epochs: int = MAX_EPOCHS
+    init_variance: float = INIT_VARIANCE
 
     def __post_init__(self):
         for axis in ("variants", "cells", "architectures", "widths", "delta0", "seeds"):
@@ -78,7 +82,7 @@ class Profile:
             for layers, skip in self.architectures:
                 RunConfig(task="mvb", k=2, cell=cell, layers=layers, hidden=self.widths[0],
                           skip=skip, delta0=self.delta0[0], seed=self.seeds[0],
-                          max_epochs=self.max_epochs)
+                          max_epochs=self.max_epochs, init_variance=self.init_variance)
         for hidden in self.widths:
             for delta0 in self.delta0:
                 for seed in self.seeds:
@@ -109,7 +113,8 @@ class Profile:
                                     task=variant.task, k=variant.k,
                                     steps_back=variant.steps_back, cell=cell, layers=layers,
                                     hidden=hidden, skip=skip, delta0=delta0, seed=seed,
-                                    max_epochs=self.max_epochs))
+                                    max_epochs=self.max_epochs,
+                                    init_variance=self.init_variance))
         return out
 
     def describe(self):
@@ -121,7 +126,9 @@ class Profile:
                 f"{n(len(self.widths), 'width')} x {len(self.delta0)} delta0"
                 f" = {n(self.n_configurations, 'configuration')}"
                 f" x {n(len(self.seeds), 'seed')} = {n(self.n_runs, 'run')}"
-                + ("" if self.max_epochs == MAX_EPOCHS else f" (max_epochs {self.max_epochs})"))
+                + ("" if self.max_epochs == MAX_EPOCHS else f" (max_epochs {self.max_epochs})")
+                + ("" if self.init_variance == INIT_VARIANCE
+                   else f" (init variance {self.init_variance:g})"))
 
 
 _ALL_VARIANTS = tuple(v.id for v in tasks.variants())

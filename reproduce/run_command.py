@@ -9,7 +9,7 @@ from reproduce.cli import UsageError, non_negative_int, positive_float, positive
 from reproduce.config import ENGINES, RunConfig
 from reproduce.runner import run
 from tasks import TASKS
-from tasks.protocol import CELLS, DATA_SEED, MAX_EPOCHS, SKIPS
+from tasks.protocol import CELLS, DATA_SEED, INIT_VARIANCE, MAX_EPOCHS, SKIPS
 
 
 def configure(parser):
@@ -30,6 +30,8 @@ def configure(parser):
                         help=f"seed of the task's data set (default {DATA_SEED})")
     parser.add_argument("--max-epochs", default=MAX_EPOCHS, type=non_negative_int,
                         help=f"cap on training epochs (default {MAX_EPOCHS})")
+    parser.add_argument("--init-variance", default=INIT_VARIANCE, type=positive_float,
+                        help=f"variance of the initial parameters (default {INIT_VARIANCE})")
     parser.add_argument("--engine", default="pybrain", choices=ENGINES)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
@@ -39,7 +41,8 @@ def execute(args):
         config = RunConfig(task=args.task, k=args.k, steps_back=args.steps_back,
                            cell=args.cell, layers=args.layers, hidden=args.hidden,
                            skip=args.skip, delta0=args.delta0, seed=args.seed,
-                           data_seed=args.data_seed, max_epochs=args.max_epochs)
+                           data_seed=args.data_seed, max_epochs=args.max_epochs,
+                           init_variance=args.init_variance)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     result = run(config, args.engine)

@@ -14,14 +14,15 @@ stored, 1 when batches were lost (a worker died; rerun to retry them), 2 for
 bad input (unknown profile, a file that is not a results store, an
 unreachable scheduler), 130 on Ctrl-C.
 """
+import dataclasses
 import os
 import sys
 
+from reproduce.batching import BATCH_SIZE
 from reproduce.cli import UsageError, positive_float, positive_int
 from reproduce.config import ENGINES
 from reproduce.profiles import PROFILES, get_profile
 from reproduce.store import Store, StoreError, check
-from reproduce.batching import BATCH_SIZE
 from reproduce.sweep import (CONNECT_TIMEOUT_S, ClusterWorkers, LocalWorkers, SchedulerError,
                              plan, run_sweep)
 
@@ -41,8 +42,10 @@ def configure(parser):
     parser.add_argument("--engine", default="batched", choices=ENGINES,
                         help="training engine (default batched)")
     parser.add_argument("--batch-size", type=positive_int, default=None, metavar="N",
-                        help="at most N runs per batch (default: the batched engine's, "
-                             "else 64)")
+                        help=f"at most N runs per batch (default {BATCH_SIZE})")
+    parser.add_argument("--init-variance", type=positive_float, default=None, metavar="V",
+                        help="variance of the initial parameters (default: the protocol's "
+                             "0.3); other values are other runs, best kept in their own --db")
     parser.add_argument("--connect-timeout", type=positive_float, default=CONNECT_TIMEOUT_S,
                         metavar="S", help=f"seconds to wait for the scheduler "
                                           f"(default {CONNECT_TIMEOUT_S})")
@@ -55,6 +58,8 @@ def configure(parser):
 def execute(args):
     try:
         profile = get_profile(args.profile)
+        if args.init_variance is not None:
+            profile = dataclasses.replace(profile, init_variance=args.init_variance)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     try:

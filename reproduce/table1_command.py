@@ -12,15 +12,20 @@ row whether the ranking of cell types agrees.
 
 Without ``--profile`` the table uses every run in the store and measures
 completeness against the profiles the store's sweeps ran; with it, only that
-profile's runs.  A partial store gives a partial table.  The store is only read.
+profile's runs.  Only runs with the protocol's initial-parameter variance
+count, unless ``--init-variance`` names another (``sweep --init-variance``).  A
+partial store gives a partial table.  The store is only read.
 """
+import dataclasses
+import json
 from pathlib import Path
 
 from reproduce import table1
-from reproduce.cli import UsageError
+from reproduce.cli import UsageError, positive_float
 from reproduce.profiles import PROFILES, get_profile
 from reproduce.store import Store, StoreError
 from reproduce.sweep_command import DEFAULT_DB
+from tasks.protocol import INIT_VARIANCE
 
 
 def configure(parser):
@@ -31,6 +36,9 @@ def configure(parser):
     parser.add_argument("--profile", default=None, metavar="NAME",
                         help=f"only this profile's runs ({', '.join(PROFILES)}); default: "
                              "every run in the store")
+    parser.add_argument("--init-variance", type=positive_float, default=INIT_VARIANCE,
+                        metavar="V", help="only runs with this initial-parameter variance "
+                                          f"(default the protocol's {INIT_VARIANCE})")
     parser.add_argument("--published", default=str(table1.PUBLISHED_CSV), metavar="CSV",
                         help="the published Table I (default: the shared copy)")
 
@@ -39,7 +47,8 @@ def execute(args):
     profile = None
     if args.profile is not None:
         try:
-            profile = get_profile(args.profile)
+            profile = dataclasses.replace(get_profile(args.profile),
+                                          init_variance=args.init_variance)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
     try:
@@ -47,6 +56,8 @@ def execute(args):
             runs = store.runs()
     except StoreError as exc:
         raise UsageError(str(exc)) from None
+    variance = runs["config"].map(lambda text: json.loads(text)["init_variance"])
+    runs = runs[variance == args.init_variance]
     if profile is not None:
         runs = runs[runs["key"].isin({c.key for c in profile.configs()})]
         names = [profile.name]

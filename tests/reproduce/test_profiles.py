@@ -87,3 +87,12 @@ def test_profile_validates_its_axes(change, message):
     fields.update(change)
     with pytest.raises(ValueError, match=message):
         Profile(**fields)
+
+
+def test_another_init_variance_gives_other_keys():
+    import dataclasses
+    smoke = get_profile("smoke")
+    other = dataclasses.replace(smoke, init_variance=0.01)
+    assert {c.init_variance for c in other.configs()} == {0.01}
+    assert not {c.key for c in other.configs()} & {c.key for c in smoke.configs()}
+    assert "(init variance 0.01)" in other.describe() and "init" not in smoke.describe()

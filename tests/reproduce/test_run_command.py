@@ -37,6 +37,14 @@ def test_same_config_same_result_in_two_processes():
     assert record["result"]["epochs"] == 9 and record["result"]["stop_reason"] == "max_epochs"
 
 
+def test_init_variance_is_part_of_the_config():
+    out = cli(*ARGS[:-2], "--max-epochs", "1", "--init-variance", "0.01", "--json")
+    assert out.returncode == 0, out.stderr
+    record = json.loads(out.stdout)
+    assert record["config"]["init_variance"] == 0.01
+    assert record["key"] == RunConfig(**record["config"]).key
+
+
 def test_readable_summary(capsys):
     assert main(ARGS[:-2] + ["--max-epochs", "2"]) == 0
     out = capsys.readouterr().out
@@ -51,6 +59,7 @@ def test_readable_summary(capsys):
     (["--skip", "both", "--layers", "1"], "needs layers >= 2"),
     (["--task", "fdr"], "steps_back"),
     (["--engine", "gpu"], "invalid choice: 'gpu'"),
+    (["--init-variance", "0"], "expected a positive number"),
 ])
 def test_bad_options_exit_2_with_one_line(args, message):
     out = cli(*ARGS, *args)

@@ -243,6 +243,26 @@ def test_smoke_sweep_then_table1(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["table1.csv", "table1.md", "table1.tex"]
 
 
+def test_another_init_variance_is_other_runs_and_another_table(tmp_path):
+    db = tmp_path / "runs.sqlite"
+    for variance in ("0.3", "0.01"):
+        done = reproduce_cli("sweep", "--profile", "smoke", "--db", db, "--workers", 1,
+                             "--init-variance", variance, "--no-progress")
+        assert done.returncode == 0, done.stderr
+    assert "(init variance 0.01)" in done.stdout and "8 to run" in done.stdout
+    with Store.open(db) as store:
+        frame = store.runs()
+    assert len(frame) == 16 and len(set(frame["key"]) & SMOKE_KEYS) == 8
+    for args, variance in (((), 0.3), (("--init-variance", "0.01"), 0.01)):
+        out = tmp_path / str(variance)
+        shown = reproduce_cli("table1", "--db", db, "--out", out, *args)
+        assert shown.returncode == 0, shown.stderr
+        assert "8 of 8 runs (100.0 %)" in shown.stdout
+        assert "n_runs" in (out / "table1.csv").read_text()
+    tables = [(tmp_path / v / "table1.csv").read_text() for v in ("0.3", "0.01")]
+    assert tables[0] != tables[1]   # other initial parameters, other errors
+
+
 def test_sigkill_part_way_then_resume_equals_uninterrupted(tmp_path, tmp_path_factory):
     reference_db, reference_table = uninterrupted("pybrain", tmp_path_factory)
     db = tmp_path / "runs.sqlite"
