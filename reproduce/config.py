@@ -91,11 +91,8 @@ class RunConfig:
                 self.variant.indim, self.variant.outdim)
 
     def rprop(self):
-        return RPropSettings(delta0=self.delta0, etaplus=self.etaplus, etaminus=self.etaminus,
-                             deltamin=self.deltamin, deltamax=self.deltamax,
-                             continue_epochs=self.continue_epochs,
-                             convergence_decimals=self.convergence_decimals,
-                             max_epochs=self.max_epochs)
+        """The training settings (RunConfig has a field of each one's name)."""
+        return RPropSettings(**{f.name: getattr(self, f.name) for f in fields(RPropSettings)})
 
     def to_json(self):
         """Canonical JSON: sorted keys, no spaces, floats as Python's repr."""
