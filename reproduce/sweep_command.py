@@ -19,7 +19,7 @@ import os
 import sys
 
 from reproduce.batching import BATCH_SIZE
-from reproduce.cli import UsageError, positive_float, positive_int
+from reproduce.cli import UsageError, non_negative_int, positive_float, positive_int
 from reproduce.config import ENGINES
 from reproduce.profiles import PROFILES, get_profile
 from reproduce.store import Store, StoreError, check
@@ -43,6 +43,9 @@ def configure(parser):
                         help="training engine (default batched)")
     parser.add_argument("--batch-size", type=positive_int, default=None, metavar="N",
                         help=f"at most N runs per batch (default {BATCH_SIZE})")
+    parser.add_argument("--max-epochs", type=non_negative_int, default=None, metavar="N",
+                        help="cap on training epochs (default: the profile's); other "
+                             "values are other runs, best kept in their own --db")
     parser.add_argument("--init-variance", type=positive_float, default=None, metavar="V",
                         help="variance of the initial parameters (default: the protocol's "
                              "0.3); other values are other runs, best kept in their own --db")
@@ -60,6 +63,8 @@ def execute(args):
         profile = get_profile(args.profile)
         if args.init_variance is not None:
             profile = dataclasses.replace(profile, init_variance=args.init_variance)
+        if args.max_epochs is not None:
+            profile = dataclasses.replace(profile, max_epochs=args.max_epochs)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     try:
