@@ -31,9 +31,25 @@ assert tuple(CELL_LAYERS) == CELLS
 OUTPUT_LAYERS = {"softmax": SoftmaxLayer, "linear": LinearLayer}
 
 
-def _check_positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+def check_architecture(cell, layers, hidden, skip, indim=1, outdim=1):
+    """Check an architecture (PROTOCOL.md §2); return ``(layers, hidden, indim, outdim)``
+    as plain ints, or raise ValueError naming what is allowed.
+
+    The one check behind `build_network`, the batched engine's ``Architecture``
+    and ``RunConfig``.
+    """
+    if cell not in CELL_LAYERS:
+        raise ValueError(f"unknown cell {cell!r}; allowed: {', '.join(CELLS)}")
+    if skip not in SKIPS:
+        raise ValueError(f"unknown skip {skip!r}; allowed: {', '.join(SKIPS)}")
+    sizes = dict(layers=layers, hidden=hidden, indim=indim, outdim=outdim)
+    for name, value in sizes.items():
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    if layers == 1 and skip != "none":
+        raise ValueError(f"skip {skip!r} needs layers >= 2; with layers=1 only "
+                         "'none' is allowed")
+    return tuple(int(v) for v in sizes.values())
 
 
 def build_network(cell, indim, outdim, layers, hidden, skip="none", seed=0,
@@ -67,18 +83,10 @@ def build_network(cell, indim, outdim, layers, hidden, skip="none", seed=0,
         and connections named ``'<from>-><to>'``.  The bias unit feeds only the
         output; each non-GRU hidden layer has a recurrent self-connection.
     """
-    if cell not in CELL_LAYERS:
-        raise ValueError(f"unknown cell {cell!r}; allowed: {', '.join(CELLS)}")
-    if skip not in SKIPS:
-        raise ValueError(f"unknown skip {skip!r}; allowed: {', '.join(SKIPS)}")
+    layers, hidden, indim, outdim = check_architecture(cell, layers, hidden, skip,
+                                                       indim, outdim)
     if output not in OUTPUT_LAYERS:
         raise ValueError(f"unknown output {output!r}; allowed: {', '.join(OUTPUT_LAYERS)}")
-    for name, value in (("indim", indim), ("outdim", outdim), ("layers", layers),
-                        ("hidden", hidden)):
-        _check_positive_int(name, value)
-    if layers == 1 and skip != "none":
-        raise ValueError(f"skip {skip!r} needs at least 2 layers; with layers=1 only "
-                         "'none' is allowed")
     if not init_variance > 0:
         raise ValueError(f"init_variance must be positive, got {init_variance!r}")
 

@@ -15,10 +15,10 @@ from dataclasses import asdict, dataclass, fields
 from typing import Optional
 
 import tasks
+from pybrain_ext.network import check_architecture
 from pybrain_ext.training import STOP_REASONS, RPropSettings
-from tasks.protocol import (CELLS, CONTINUE_EPOCHS, CONVERGENCE_DECIMALS, DATA_SEED,
-                            DELTAMAX, DELTAMIN, ETAMINUS, ETAPLUS, INIT_VARIANCE,
-                            MAX_EPOCHS, SKIPS)
+from tasks.protocol import (CONTINUE_EPOCHS, CONVERGENCE_DECIMALS, DATA_SEED, DELTAMAX,
+                            DELTAMIN, ETAMINUS, ETAPLUS, INIT_VARIANCE, MAX_EPOCHS)
 
 ENGINES = ("pybrain", "batched")
 
@@ -58,17 +58,12 @@ class RunConfig:
 
     def __post_init__(self):
         tasks.Variant(self.task, self.k, self.steps_back)  # validates the variant
-        if self.cell not in CELLS:
-            raise ValueError(f"unknown cell {self.cell!r}; allowed: {', '.join(CELLS)}")
-        if self.skip not in SKIPS:
-            raise ValueError(f"unknown skip {self.skip!r}; allowed: {', '.join(SKIPS)}")
-        _check_int("layers", self.layers, 1)
-        _check_int("hidden", self.hidden, 1)
+        layers, hidden, _, _ = check_architecture(self.cell, self.layers, self.hidden,
+                                                  self.skip)
+        object.__setattr__(self, "layers", layers)
+        object.__setattr__(self, "hidden", hidden)
         _check_int("seed", self.seed, 0)
         _check_int("data_seed", self.data_seed, 0)
-        if self.layers == 1 and self.skip != "none":
-            raise ValueError(f"skip {self.skip!r} needs layers >= 2; with one layer only "
-                             "'none' is allowed")
         if not (isinstance(self.init_variance, (int, float)) and self.init_variance > 0):
             raise ValueError(f"init_variance must be positive, got {self.init_variance!r}")
         # normalise numbers so that 0.1 and 1e-1, 3 and 3.0 give one key

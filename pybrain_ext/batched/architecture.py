@@ -8,10 +8,7 @@ PyBrain's own rule for ordering a network's parameters, and equals
 import math
 from dataclasses import dataclass
 
-import numpy as np
-
-from pybrain_ext.network import CELL_LAYERS, ParamBlock
-from tasks.protocol import CELLS, SKIPS
+from pybrain_ext.network import CELL_LAYERS, ParamBlock, check_architecture
 
 
 @dataclass(frozen=True)
@@ -28,18 +25,10 @@ class Architecture:
     outdim: int
 
     def __post_init__(self):
-        if self.cell not in CELL_LAYERS:
-            raise ValueError(f"unknown cell {self.cell!r}; allowed: {', '.join(CELLS)}")
-        if self.skip not in SKIPS:
-            raise ValueError(f"unknown skip {self.skip!r}; allowed: {', '.join(SKIPS)}")
-        for name in ("layers", "hidden", "indim", "outdim"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}")
-            object.__setattr__(self, name, int(value))
-        if self.layers == 1 and self.skip != "none":
-            raise ValueError(f"skip {self.skip!r} needs at least 2 layers; with layers=1 "
-                             "only 'none' is allowed")
+        sizes = check_architecture(self.cell, self.layers, self.hidden, self.skip,
+                                   self.indim, self.outdim)
+        for name, value in zip(("layers", "hidden", "indim", "outdim"), sizes):
+            object.__setattr__(self, name, value)
         object.__setattr__(self, "_layout", self._derive_layout())
 
     @property
