@@ -6,6 +6,7 @@ The interruption tests use the PyBrain engine, one worker and batches of one
 run, so that a sweep takes seconds and can be stopped part-way on any machine.
 """
 import concurrent.futures
+import contextlib
 import dataclasses
 import hashlib
 import os
@@ -59,6 +60,22 @@ def start_sweep(db, *args):
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         preexec_fn=_default_sigint,
         start_new_session=True)  # its own process group: the test can find its workers
+
+
+@contextlib.contextmanager
+def slow_sweep_part_way(db):
+    """A slow smoke sweep (one worker, runs one by one) once its first run is stored;
+    whatever of it is left is killed at the end."""
+    proc = start_sweep(db, "--workers", 1, "--batch-size", 1, "--engine", "pybrain", *SLOW)
+    try:
+        wait_for_rows(db, proc)
+        assert stored_rows(db) < len(SLOW_KEYS), "the sweep ended before the signal"
+        yield proc
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
 
 def stored_rows(db):
@@ -280,21 +297,13 @@ def test_another_init_variance_is_other_runs_and_another_table(tmp_path):
 def test_sigkill_part_way_then_resume_equals_uninterrupted(tmp_path, tmp_path_factory):
     reference_db, reference_table = uninterrupted("pybrain", tmp_path_factory, *SLOW)
     db = tmp_path / "runs.sqlite"
-    proc = start_sweep(db, "--workers", 1, "--batch-size", 1, "--engine", "pybrain", *SLOW)
-    try:
-        wait_for_rows(db, proc)
-        assert stored_rows(db) < len(SLOW_KEYS), "the sweep ended before the signal"
+    with slow_sweep_part_way(db) as proc:
         proc.send_signal(signal.SIGKILL)            # the driver only, as `kill -9` would
         proc.communicate(timeout=30)
         assert proc.returncode == -signal.SIGKILL
         assert 1 <= stored_rows(db) < len(SLOW_KEYS)
         # its worker notices and leaves
         assert wait_group_gone(proc.pid), "a worker outlived its killed driver"
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
     done = reproduce_cli("sweep", "--profile", "smoke", "--db", db, "--workers", 2,
                          "--engine", "pybrain", *SLOW)
     assert done.returncode == 0, done.stderr
@@ -308,19 +317,11 @@ def test_sigkill_part_way_then_resume_equals_uninterrupted(tmp_path, tmp_path_fa
 
 def test_ctrl_c_stops_and_says_how_to_resume(tmp_path):
     db = tmp_path / "runs.sqlite"
-    proc = start_sweep(db, "--workers", 1, "--batch-size", 1, "--engine", "pybrain", *SLOW)
-    try:
-        wait_for_rows(db, proc)
-        assert stored_rows(db) < len(SLOW_KEYS), "the sweep ended before the signal"
+    with slow_sweep_part_way(db) as proc:
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=60)
         assert proc.returncode == 130, err
         assert wait_group_gone(proc.pid), "the workers outlived an interrupted sweep"
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
     stored = stored_rows(db)
     assert 1 <= stored < len(SLOW_KEYS)
     last = err.strip().splitlines()[-1]
