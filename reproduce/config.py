@@ -15,22 +15,19 @@ from dataclasses import asdict, dataclass, fields
 from typing import Optional
 
 import tasks
+from checks import set_checked
 from pybrain_ext.network import check_architecture
+from pybrain_ext.protocol import (CONTINUE_EPOCHS, CONVERGENCE_DECIMALS, DELTAMAX, DELTAMIN,
+                                  ETAMINUS, ETAPLUS, INIT_VARIANCE, MAX_EPOCHS)
 from pybrain_ext.training import STOP_REASONS, RPropSettings
-from tasks.protocol import (CONTINUE_EPOCHS, CONVERGENCE_DECIMALS, DATA_SEED, DELTAMAX,
-                            DELTAMIN, ETAMINUS, ETAPLUS, INIT_VARIANCE, MAX_EPOCHS)
+from tasks.protocol import DATA_SEED, SEQUENCE_LENGTH
 
 ENGINES = ("pybrain", "batched")
 
 
-def _check_int(name, value, minimum):
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-
-
 @dataclass(frozen=True)
 class RunConfig:
-    """Everything that determines one run (PROTOCOL.md §1-3).
+    """Everything that determines one run (docs/protocol.md §1-3).
 
     The task variant (``task``, ``k``, ``steps_back``), the network (``cell``,
     ``layers``, ``hidden``, ``skip``), training (``delta0`` and the protocol's
@@ -57,19 +54,22 @@ class RunConfig:
     init_variance: float = INIT_VARIANCE
 
     def __post_init__(self):
-        tasks.Variant(self.task, self.k, self.steps_back)  # validates the variant
+        # Every check writes back the plain value (np.int64(3) -> 3, 1e-1 -> 0.1), so that
+        # equal configurations serialise alike and give one key.
+        variant = tasks.Variant(self.task, self.k, self.steps_back)
+        variant.check_length(SEQUENCE_LENGTH)
+        object.__setattr__(self, "k", variant.k)
+        object.__setattr__(self, "steps_back", variant.steps_back)
         layers, hidden, _, _ = check_architecture(self.cell, self.layers, self.hidden,
                                                   self.skip)
         object.__setattr__(self, "layers", layers)
         object.__setattr__(self, "hidden", hidden)
-        _check_int("seed", self.seed, 0)
-        _check_int("data_seed", self.data_seed, 0)
-        if not (isinstance(self.init_variance, (int, float)) and self.init_variance > 0):
-            raise ValueError(f"init_variance must be positive, got {self.init_variance!r}")
-        # normalise numbers so that 0.1 and 1e-1, 3 and 3.0 give one key
-        for name in ("delta0", "etaplus", "etaminus", "deltamin", "deltamax", "init_variance"):
-            object.__setattr__(self, name, float(getattr(self, name)))
-        self.rprop()  # validates the training settings
+        set_checked(self, "seed", int, minimum=0)
+        set_checked(self, "data_seed", int, minimum=0)
+        set_checked(self, "init_variance", float, above=0)
+        settings = self.rprop()  # checks the training settings
+        for name in (f.name for f in fields(RPropSettings)):
+            object.__setattr__(self, name, getattr(settings, name))
 
     @property
     def variant(self):
@@ -113,7 +113,7 @@ class RunConfig:
 
 @dataclass(frozen=True)
 class RunResult:
-    """The outcome of one run (PROTOCOL.md §4)."""
+    """The outcome of one run (docs/protocol.md §4)."""
     test_error: float           # % of unmasked test steps misclassified
     training_error: float       # importance-weighted squared error, restored parameters
     validation_error: float     # the best validation error
