@@ -1,4 +1,4 @@
-"""The paper's networks, built from PyBrain parts (PROTOCOL.md §2).
+"""The paper's networks, built from PyBrain parts (docs/protocol.md §2).
 
 :func:`build_network` returns a sorted ``RecurrentNetwork``; :func:`param_layout`
 says which slice of its flat ``params`` belongs to which connection, so other
@@ -8,22 +8,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pybrain3.structure import (BiasUnit, FullConnection, LinearLayer, LSTMLayer,
-                                RecurrentNetwork, SigmoidLayer, SoftmaxLayer,
-                                TanhLayer)
+from pybrain3.structure import (BiasUnit, FullConnection, LinearLayer, RecurrentNetwork,
+                                SoftmaxLayer)
 
-from pybrain_ext.layers import GRULayer, ReluLayer
-from tasks.protocol import CELLS, INIT_VARIANCE, SKIPS
-
-# cell name -> (PyBrain layer class, inputs per unit)
-CELL_LAYERS = {
-    "lstm": (LSTMLayer, 4),
-    "gru": (GRULayer, 3),
-    "tanh": (TanhLayer, 1),
-    "sigmoid": (SigmoidLayer, 1),
-    "relu": (ReluLayer, 1),
-}
-assert tuple(CELL_LAYERS) == CELLS
+from checks import check_number
+from pybrain_ext.cells import cell_type
+from pybrain_ext.protocol import INIT_VARIANCE, SKIPS
 
 # Output layers.  "softmax" is the paper's; "linear" exists for PyBrain's
 # gradientCheck, which measures squared error, whereas the softmax layer's
@@ -32,24 +22,22 @@ OUTPUT_LAYERS = {"softmax": SoftmaxLayer, "linear": LinearLayer}
 
 
 def check_architecture(cell, layers, hidden, skip, indim=1, outdim=1):
-    """Check an architecture (PROTOCOL.md §2); return ``(layers, hidden, indim, outdim)``
-    as plain ints, or raise ValueError naming what is allowed.
+    """Check an architecture (docs/protocol.md §2); return ``(layers, hidden, indim,
+    outdim)`` as plain ints, or raise ValueError naming what is allowed.
 
     The one check behind `build_network`, the batched engine's ``Architecture``
-    and ``RunConfig``.
+    and ``RunConfig``.  The sizes have no upper bound here; `memory_estimate`
+    says what a network of them needs.
     """
-    if cell not in CELL_LAYERS:
-        raise ValueError(f"unknown cell {cell!r}; allowed: {', '.join(CELLS)}")
+    cell_type(cell)
     if skip not in SKIPS:
         raise ValueError(f"unknown skip {skip!r}; allowed: {', '.join(SKIPS)}")
-    sizes = dict(layers=layers, hidden=hidden, indim=indim, outdim=outdim)
-    for name, value in sizes.items():
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    if layers == 1 and skip != "none":
+    sizes = tuple(check_number(name, value, int, minimum=1) for name, value in
+                  dict(layers=layers, hidden=hidden, indim=indim, outdim=outdim).items())
+    if sizes[0] == 1 and skip != "none":
         raise ValueError(f"skip {skip!r} needs layers >= 2; with layers=1 only "
                          "'none' is allowed")
-    return tuple(int(v) for v in sizes.values())
+    return sizes
 
 
 def build_network(cell, indim, outdim, layers, hidden, skip="none", seed=0,
@@ -58,8 +46,9 @@ def build_network(cell, indim, outdim, layers, hidden, skip="none", seed=0,
 
     Parameters
     ----------
-    cell : {'lstm', 'gru', 'tanh', 'sigmoid', 'relu'}
-        Unit type of every hidden layer.
+    cell : str
+        Unit type of every hidden layer, a key of `pybrain_ext.cells.CELL_TYPES`
+        ('lstm', 'gru', 'tanh', 'sigmoid', 'relu').
     indim, outdim : int
         Sizes of the (one-hot, linear) input layer and the softmax output.
     layers : int
@@ -72,7 +61,7 @@ def build_network(cell, indim, outdim, layers, hidden, skip="none", seed=0,
     seed : int
         Seeds the generator the parameters are drawn from.
     init_variance : float
-        Every parameter ~ N(0, init_variance) [PROTOCOL §2: 0.3].
+        Every parameter ~ N(0, init_variance) [docs/protocol.md §2: 0.3].
     output : {'softmax', 'linear'}
         Output layer; ``linear`` only for gradient checks.
 
@@ -81,14 +70,14 @@ def build_network(cell, indim, outdim, layers, hidden, skip="none", seed=0,
     pybrain3.structure.RecurrentNetwork
         Sorted, with modules named ``in``, ``hidden0``, ..., ``out``, ``bias``
         and connections named ``'<from>-><to>'``.  The bias unit feeds only the
-        output; each non-GRU hidden layer has a recurrent self-connection.
+        output; each hidden layer whose recurrence is not inside the layer (all
+        but the GRU) has a recurrent self-connection.
     """
     layers, hidden, indim, outdim = check_architecture(cell, layers, hidden, skip,
                                                        indim, outdim)
     if output not in OUTPUT_LAYERS:
         raise ValueError(f"unknown output {output!r}; allowed: {', '.join(OUTPUT_LAYERS)}")
-    if not init_variance > 0:
-        raise ValueError(f"init_variance must be positive, got {init_variance!r}")
+    init_variance = check_number("init_variance", init_variance, float, above=0)
 
     # PyBrain draws from numpy's global state as it constructs every parameter
     # container; those draws are overwritten below, and the state is put back
@@ -106,19 +95,19 @@ def initial_params(paramdim, seed=0, init_variance=INIT_VARIANCE):
     """The initial flat parameter vector of a network with ``paramdim`` parameters.
 
     Every parameter ~ N(0, init_variance), drawn from
-    ``np.random.default_rng(seed)`` [PROTOCOL §2].  :func:`build_network` and the
+    ``np.random.default_rng(seed)`` [docs/protocol.md §2].  :func:`build_network` and the
     batched engine both start from this draw, so they start from the same numbers.
     """
     return np.random.default_rng(seed).normal(0.0, np.sqrt(init_variance), paramdim)
 
 
 def _assemble(cell, indim, outdim, layers, hidden, skip, output):
-    layer_class, _ = CELL_LAYERS[cell]
+    cell = cell_type(cell)
     net = RecurrentNetwork()
     inp = LinearLayer(indim, name="in")
     out = OUTPUT_LAYERS[output](outdim, name="out")
     bias = BiasUnit(name="bias")
-    hid = [layer_class(hidden, name=f"hidden{i}") for i in range(layers)]
+    hid = [cell.layer(hidden, name=f"hidden{i}") for i in range(layers)]
     net.addInputModule(inp)
     for h in hid:
         net.addModule(h)
@@ -139,7 +128,7 @@ def _assemble(cell, indim, outdim, layers, hidden, skip, output):
     if skip in ("out", "both"):
         for h in hid[:-1]:
             connect(h, out)
-    if cell != "gru":  # the GRU's recurrence is inside the layer
+    if not cell.recurrence_in_layer:
         for h in hid:
             net.addRecurrentConnection(FullConnection(h, h, name=f"{h.name}->{h.name}"))
     net.sortModules()
