@@ -1,15 +1,17 @@
-"""``python -m reproduce run``: train and evaluate one configuration.
+"""``reproduce run``: train and evaluate one configuration.
 
-    python -m reproduce run --task multiswitch --k 3 --cell lstm --layers 2 \\
+    reproduce run --task multiswitch --k 3 --cell lstm --layers 2 \\
         --hidden 5 --skip both --delta0 0.1 --seed 0 [--json]
 """
 import json
 
+from pybrain_ext.cells import CELL_TYPES
+from pybrain_ext.protocol import INIT_VARIANCE, MAX_EPOCHS, SKIPS
 from reproduce.cli import UsageError, non_negative_int, positive_float, positive_int
 from reproduce.config import ENGINES, RunConfig
-from reproduce.runner import run
+from reproduce.runner import check_memory, run
 from tasks import TASKS
-from tasks.protocol import CELLS, DATA_SEED, INIT_VARIANCE, MAX_EPOCHS, SKIPS
+from tasks.protocol import DATA_SEED
 
 
 def configure(parser):
@@ -18,7 +20,7 @@ def configure(parser):
                         help="input dimension (symbols; switches for multiswitch)")
     parser.add_argument("--steps-back", type=positive_int, default=None,
                         help="delay N, fdr only")
-    parser.add_argument("--cell", required=True, choices=CELLS)
+    parser.add_argument("--cell", required=True, choices=list(CELL_TYPES))
     parser.add_argument("--layers", required=True, type=positive_int)
     parser.add_argument("--hidden", required=True, type=positive_int)
     parser.add_argument("--skip", default="none", choices=SKIPS)
@@ -43,6 +45,7 @@ def execute(args):
                            skip=args.skip, delta0=args.delta0, seed=args.seed,
                            data_seed=args.data_seed, max_epochs=args.max_epochs,
                            init_variance=args.init_variance)
+        check_memory([config], args.engine)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     result = run(config, args.engine)

@@ -1,6 +1,6 @@
-"""``python -m reproduce table1``: Table I from the results store, beside the paper's.
+"""``reproduce table1``: Table I from the results store, beside the paper's.
 
-    python -m reproduce table1 [--db results/runs.sqlite] [--out results/] [--profile NAME]
+    reproduce table1 [--db results/runs.sqlite] [--out results/] [--profile NAME]
 
 Writes ``table1.csv`` (per task variant x cell type: min, mean and std of the
 test error and the number of runs), ``table1.md`` (the paper's layout with ours,
@@ -14,33 +14,38 @@ Without ``--profile`` the table uses every run in the store and measures
 completeness against the profiles the store's sweeps ran; with it, only that
 profile's runs.  Only runs with the protocol's initial-parameter variance
 count, unless ``--init-variance`` names another (``sweep --init-variance``).  A
-partial store gives a partial table.  The store is only read.
+partial store gives a partial table.  The store is only read.  The published
+table is the paper's, shipped with the package, unless ``--published`` names
+another CSV of the same columns (a missing or malformed one is an error).
 """
 import dataclasses
 import json
-from pathlib import Path
 
+from pybrain_ext.protocol import INIT_VARIANCE
 from reproduce import table1
-from reproduce.cli import UsageError, positive_float
+from reproduce.cli import RELATIVE_PATHS, UsageError, positive_float
+from reproduce.commands import prepare_out_dir
+from reproduce.commands.sweep import DEFAULT_DB
 from reproduce.profiles import PROFILES, get_profile
 from reproduce.store import Store, StoreError
-from reproduce.sweep_command import DEFAULT_DB
-from tasks.protocol import INIT_VARIANCE
 
 
 def configure(parser):
     parser.add_argument("--db", default=DEFAULT_DB, metavar="PATH",
-                        help=f"the results store (default {DEFAULT_DB})")
+                        help=f"the results store (default {DEFAULT_DB}; {RELATIVE_PATHS})")
     parser.add_argument("--out", default="results", metavar="DIR",
-                        help="where to write table1.csv, .md and .tex (default results/)")
+                        help="where to write table1.csv, .md and .tex (default results/; "
+                             "created if missing)")
     parser.add_argument("--profile", default=None, metavar="NAME",
                         help=f"only this profile's runs ({', '.join(PROFILES)}); default: "
                              "every run in the store")
     parser.add_argument("--init-variance", type=positive_float, default=INIT_VARIANCE,
                         metavar="V", help="only runs with this initial-parameter variance "
                                           f"(default the protocol's {INIT_VARIANCE})")
-    parser.add_argument("--published", default=str(table1.PUBLISHED_CSV), metavar="CSV",
-                        help="the published Table I (default: the shared copy)")
+    parser.add_argument("--published", default=None, metavar="CSV",
+                        help="the published Table I to compare with, a CSV of the columns "
+                             f"{', '.join(table1.PUBLISHED_COLUMNS)} (default: the paper's, "
+                             "shipped with the package)")
 
 
 def execute(args):
@@ -51,6 +56,10 @@ def execute(args):
                                           init_variance=args.init_variance)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
+    try:
+        published = table1.load_published(args.published)
+    except ValueError as exc:
+        raise UsageError(f"--published: {exc}") from None
     try:
         with Store.open(args.db) as store:
             runs = store.runs()
@@ -63,16 +72,11 @@ def execute(args):
         names = [profile.name]
     else:
         names = sorted(set(runs["profile"].dropna()))
-    out = Path(args.out)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"cannot create {out}: {exc.strerror or exc}") from None
+    out = prepare_out_dir(args.out)
 
     ours = table1.summarise(runs, expected=table1.expected_counts(names))
-    published = table1.load_published(args.published)
     side = table1.compare(ours, published)
-    summary = table1.agreement_text(side) if published is not None else ""
+    summary = table1.agreement_text(side)
 
     n_ok, n_failed = int((runs["status"] == "ok").sum()), int((runs["status"] == "failed").sum())
     known = [n for n in names if n in PROFILES]
@@ -82,15 +86,12 @@ def execute(args):
         status += (f"; profile {' + '.join(known)}: {done:,} of {expected:,} runs "
                    f"({100 * done / expected:.1f} %), {full} entries complete, "
                    f"{partial} partial, {empty} empty")
-    source = status + ("" if published is not None
-                       else f"\n(no published table at {args.published}: ours only)")
 
     table1.to_csv(ours, out / "table1.csv")
-    (out / "table1.md").write_text(table1.to_markdown(side, source=source, summary=summary))
+    (out / "table1.md").write_text(table1.to_markdown(side, source=status, summary=summary))
     (out / "table1.tex").write_text(table1.to_latex(
         ours, caption=f"Test-set error (\\%) per task variant and cell type; {n_ok:,} runs."))
-    print(source)
+    print(status)
     print(f"wrote {out / 'table1.csv'}, {out / 'table1.md'}, {out / 'table1.tex'}")
-    if summary:
-        print(summary)
+    print(summary)
     return 0
