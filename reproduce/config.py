@@ -15,12 +15,20 @@ from dataclasses import asdict, dataclass, fields
 from typing import Optional
 
 import tasks
-from pybrain_ext.network import check_architecture
-from pybrain_ext.training import STOP_REASONS, RPropSettings
+from pybrain_ext.network import INIT_SCOPES, check_architecture
+from pybrain_ext.training import STOP_REASONS, UNTARGETED_STEPS, RPropSettings
 from tasks.protocol import (CONTINUE_EPOCHS, CONVERGENCE_DECIMALS, DATA_SEED, DELTAMAX,
                             DELTAMIN, ETAMINUS, ETAPLUS, INIT_VARIANCE, MAX_EPOCHS)
 
 ENGINES = ("pybrain", "batched")
+
+# The open choices of the protocol added after the first stores were written
+# (docs: reproduce/readings.py).  A field at its default is left out of the
+# canonical JSON, so every key written before it existed stays valid.
+VALIDATION_SPLITS = ("fixed", "random")
+DATA_SETS = ("per_variant", "per_seed")
+CHOICES = {"init_scope": INIT_SCOPES, "untargeted": UNTARGETED_STEPS,
+           "validation": VALIDATION_SPLITS, "data_sets": DATA_SETS}
 
 
 def _check_int(name, value, minimum):
@@ -36,6 +44,25 @@ class RunConfig:
     ``layers``, ``hidden``, ``skip``), training (``delta0`` and the protocol's
     RProp and early-stopping constants), and the two seeds: ``seed`` draws the
     initial parameters, ``data_seed`` the data set of the variant.
+
+    The choices the paper leaves open (``reproduce.readings`` names sets of them):
+
+    init_variance : float
+        Variance of the initial parameters' normal draw (0.3).
+    init_scope : {"all", "connections"}
+        Which parameters that variance covers; with ``"connections"`` the GRU
+        layer's own recurrent matrices keep PyBrain's N(0, 1).
+    untargeted : {"masked", "zero_target"}
+        The steps without a target: left out, or counted with the zero target
+        vector (training, validation and test; scored as class 0).
+    validation : {"fixed", "random"}
+        Sequences 36-47 validate, or ``trainUntilConvergence``'s random split of
+        the first 48 (36 train, 12 validation), drawn from ``seed``.
+    data_sets : {"per_variant", "per_seed"}
+        One data set per task variant (seed ``data_seed``), or one per run
+        (seed ``data_seed + seed``).
+    max_epochs : int
+        The cap on training epochs (1000).
     """
     task: str
     k: int
@@ -55,6 +82,10 @@ class RunConfig:
     continue_epochs: int = CONTINUE_EPOCHS
     convergence_decimals: int = CONVERGENCE_DECIMALS
     init_variance: float = INIT_VARIANCE
+    init_scope: str = "all"
+    untargeted: str = "masked"
+    validation: str = "fixed"
+    data_sets: str = "per_variant"
 
     def __post_init__(self):
         tasks.Variant(self.task, self.k, self.steps_back)  # validates the variant
@@ -66,6 +97,10 @@ class RunConfig:
         _check_int("data_seed", self.data_seed, 0)
         if not (isinstance(self.init_variance, (int, float)) and self.init_variance > 0):
             raise ValueError(f"init_variance must be positive, got {self.init_variance!r}")
+        for name, allowed in CHOICES.items():
+            if getattr(self, name) not in allowed:
+                raise ValueError(f"unknown {name} {getattr(self, name)!r}; allowed: "
+                                 f"{', '.join(allowed)}")
         # normalise numbers so that 0.1 and 1e-1, 3 and 3.0 give one key
         for name in ("delta0", "etaplus", "etaminus", "deltamin", "deltamax", "init_variance"):
             object.__setattr__(self, name, float(getattr(self, name)))
@@ -80,6 +115,17 @@ class RunConfig:
         return self.variant.id
 
     @property
+    def data_set_seed(self):
+        """The seed of the run's data set (``data_sets``)."""
+        return self.data_seed + (self.seed if self.data_sets == "per_seed" else 0)
+
+    @property
+    def data_key(self):
+        """What determines the run's train/validation/test data."""
+        return (self.variant_id, self.data_set_seed, self.untargeted,
+                self.seed if self.validation == "random" else None)
+
+    @property
     def architecture(self):
         """What runs that can share a batch have in common."""
         return (self.cell, self.layers, self.hidden, self.skip,
@@ -90,8 +136,13 @@ class RunConfig:
         return RPropSettings(**{f.name: getattr(self, f.name) for f in fields(RPropSettings)})
 
     def to_json(self):
-        """Canonical JSON: sorted keys, no spaces, floats as Python's repr."""
-        return json.dumps(asdict(self), sort_keys=True, separators=(",", ":"))
+        """Canonical JSON: sorted keys, no spaces, floats as Python's repr; the
+        `CHOICES` fields only where they differ from their defaults."""
+        data = asdict(self)
+        for name in CHOICES:
+            if data[name] == _DEFAULTS[name]:
+                del data[name]
+        return json.dumps(data, sort_keys=True, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text):
@@ -109,6 +160,9 @@ class RunConfig:
         """A short human-readable name."""
         return (f"{self.variant_id} {self.cell} L{self.layers} H{self.hidden} {self.skip} "
                 f"d{self.delta0:g} s{self.seed}")
+
+
+_DEFAULTS = {f.name: f.default for f in fields(RunConfig)}
 
 
 @dataclass(frozen=True)

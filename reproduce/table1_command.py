@@ -16,16 +16,15 @@ profile's runs.  Only runs with the protocol's initial-parameter variance
 count, unless ``--init-variance`` names another (``sweep --init-variance``).  A
 partial store gives a partial table.  The store is only read.
 """
-import dataclasses
 import json
 from pathlib import Path
 
 from reproduce import table1
 from reproduce.cli import UsageError, positive_float
 from reproduce.profiles import PROFILES, get_profile
+from reproduce.readings import STATED, get_reading, with_overrides
 from reproduce.store import Store, StoreError
 from reproduce.sweep_command import DEFAULT_DB
-from tasks.protocol import INIT_VARIANCE
 
 
 def configure(parser):
@@ -36,30 +35,28 @@ def configure(parser):
     parser.add_argument("--profile", default=None, metavar="NAME",
                         help=f"only this profile's runs ({', '.join(PROFILES)}); default: "
                              "every run in the store")
-    parser.add_argument("--init-variance", type=positive_float, default=INIT_VARIANCE,
-                        metavar="V", help="only runs with this initial-parameter variance "
-                                          f"(default the protocol's {INIT_VARIANCE})")
+    parser.add_argument("--reading", default=STATED, metavar="NAME",
+                        help="only runs of this reading of the protocol (default stated)")
+    parser.add_argument("--init-variance", type=positive_float, default=None,
+                        metavar="V", help="short for --reading ...+varV")
     parser.add_argument("--published", default=str(table1.PUBLISHED_CSV), metavar="CSV",
                         help="the published Table I (default: the shared copy)")
 
 
 def execute(args):
-    profile = None
-    if args.profile is not None:
-        try:
-            profile = dataclasses.replace(get_profile(args.profile),
-                                          init_variance=args.init_variance)
-        except ValueError as exc:
-            raise UsageError(str(exc)) from None
+    try:
+        reading = with_overrides(get_reading(args.reading), args.init_variance)
+        profile = get_profile(args.profile) if args.profile is not None else None
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     try:
         with Store.open(args.db) as store:
             runs = store.runs()
     except StoreError as exc:
         raise UsageError(str(exc)) from None
-    variance = runs["config"].map(lambda text: json.loads(text)["init_variance"])
-    runs = runs[variance == args.init_variance]
+    runs = runs[runs["config"].map(lambda text: reading.matches(json.loads(text)))]
     if profile is not None:
-        runs = runs[runs["key"].isin({c.key for c in profile.configs()})]
+        runs = runs[runs["key"].isin({c.key for c in profile.configs(reading)})]
         names = [profile.name]
     else:
         names = sorted(set(runs["profile"].dropna()))
