@@ -15,6 +15,12 @@ from checks import check_number
 from pybrain_ext.cells import cell_type
 from pybrain_ext.protocol import INIT_VARIANCE, SKIPS
 
+# Which parameters the initial variance covers (initial_params): "all" is the
+# protocol's; "connections" leaves a layer's own parameters (the GRU's recurrent
+# matrices) at PyBrain's default draw, N(0, PYBRAIN_STD_PARAMS**2).
+INIT_SCOPES = ("all", "connections")
+PYBRAIN_STD_PARAMS = 1.0   # ParameterContainer.stdParams, PyBrain's default
+
 # Output layers.  "softmax" is the paper's; "linear" exists for PyBrain's
 # gradientCheck, which measures squared error, whereas the softmax layer's
 # backward pass hands the error through unchanged (the cross-entropy gradient).
@@ -41,7 +47,7 @@ def check_architecture(cell, layers, hidden, skip, indim=1, outdim=1):
 
 
 def build_network(cell, indim, outdim, layers, hidden, skip="none", seed=0,
-                  init_variance=INIT_VARIANCE, output="softmax"):
+                  init_variance=INIT_VARIANCE, output="softmax", init_scope="all"):
     """Build one of the paper's recurrent networks.
 
     Parameters
@@ -64,6 +70,8 @@ def build_network(cell, indim, outdim, layers, hidden, skip="none", seed=0,
         Every parameter ~ N(0, init_variance) [docs/protocol.md §2: 0.3].
     output : {'softmax', 'linear'}
         Output layer; ``linear`` only for gradient checks.
+    init_scope : {'all', 'connections'}
+        Which parameters `init_variance` covers (:func:`initial_params`).
 
     Returns
     -------
@@ -87,18 +95,40 @@ def build_network(cell, indim, outdim, layers, hidden, skip="none", seed=0,
         net = _assemble(cell, indim, outdim, layers, hidden, skip, output)
     finally:
         np.random.set_state(global_state)
-    net._setParameters(initial_params(net.paramdim, seed, init_variance))
+    net._setParameters(initial_params(param_layout(net), seed, init_variance, init_scope))
     return net
 
 
-def initial_params(paramdim, seed=0, init_variance=INIT_VARIANCE):
-    """The initial flat parameter vector of a network with ``paramdim`` parameters.
+def initial_params(layout, seed=0, init_variance=INIT_VARIANCE, init_scope="all"):
+    """The initial flat parameter vector of a network of parameter layout ``layout``.
 
-    Every parameter ~ N(0, init_variance), drawn from
-    ``np.random.default_rng(seed)`` [docs/protocol.md §2].  :func:`build_network` and the
-    batched engine both start from this draw, so they start from the same numbers.
+    One draw from ``np.random.default_rng(seed)``; with ``init_scope="all"``
+    every parameter ~ N(0, init_variance) [docs/protocol.md §2].  With
+    ``"connections"`` only the connections' parameters have that variance and
+    a layer's own parameters (the GRU's ``U_r, U_z, U_h``) keep PyBrain's own
+    draw, N(0, 1) (``ParameterContainer.stdParams``): what scaling every
+    ``net.connections`` entry, and nothing else, leaves.  :func:`build_network`
+    and the batched engine both start from this draw, so they start from the
+    same numbers.
+
+    Parameters
+    ----------
+    layout : list of ParamBlock
+        :func:`param_layout` of the network (or the batched
+        ``Architecture.layout()``); an int ``paramdim`` is taken as a layout
+        of connections only.
     """
-    return np.random.default_rng(seed).normal(0.0, np.sqrt(init_variance), paramdim)
+    if init_scope not in INIT_SCOPES:
+        raise ValueError(f"unknown init_scope {init_scope!r}; allowed: {', '.join(INIT_SCOPES)}")
+    blocks = ([ParamBlock("connection", "", "", 0, (int(layout),))]
+              if isinstance(layout, (int, np.integer)) else layout)
+    std = np.full(blocks[-1].stop, np.sqrt(init_variance))
+    if init_scope == "connections":
+        for block in blocks:
+            if block.kind == "module":
+                std[block.start:block.stop] = PYBRAIN_STD_PARAMS
+    # loc + scale * z, as Generator.normal(0, scale) computes it: the same numbers
+    return np.random.default_rng(seed).standard_normal(len(std)) * std
 
 
 def _assemble(cell, indim, outdim, layers, hidden, skip, output):

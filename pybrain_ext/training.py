@@ -23,6 +23,20 @@ from pybrain_ext.protocol import (CONTINUE_EPOCHS, CONVERGENCE_DECIMALS, DELTAMA
 
 STOP_REASONS = ("converged", "validation rose", "max_epochs", "diverged")
 
+# What the steps without a target (the first steps of an FDR sequence, say)
+# become in training and scoring: "masked" leaves them out (importance 0, the
+# protocol's choice), "zero_target" counts them with the zero target vector, as
+# a plain PyBrain SequentialDataSet would hold them, and scores them by PyBrain's
+# testOnClassData rule (argmax of the target, i.e. class 0, against the output's).
+UNTARGETED_STEPS = ("masked", "zero_target")
+
+
+def check_untargeted(value):
+    """Raise ValueError unless `value` is one of :data:`UNTARGETED_STEPS`."""
+    if value not in UNTARGETED_STEPS:
+        raise ValueError(f"unknown untargeted-steps rule {value!r}; allowed: "
+                         f"{', '.join(UNTARGETED_STEPS)}")
+
 
 @dataclass(frozen=True)
 class RPropSettings:

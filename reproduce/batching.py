@@ -37,7 +37,7 @@ def batch_key(config):
     """What configurations must share to train in one batch."""
     settings = dataclasses.asdict(config.rprop())
     del settings["delta0"]
-    return config.architecture, tuple(sorted(settings.items()))
+    return config.architecture, config.untargeted, tuple(sorted(settings.items()))
 
 
 def fit_batched(configs, batch_size=BATCH_SIZE):
@@ -73,15 +73,17 @@ def _fit_group(configs, batch_size):
     arch = Architecture(*configs[0].architecture)
     cache = {}
     splits = []
-    for config in configs:   # one data set per variant and data seed, shared
-        key = (config.variant_id, config.data_seed)
-        if key not in cache:
-            cache[key] = make_data(config)
-        splits.append(cache[key])
+    for config in configs:   # runs with the same data share it
+        if config.data_key not in cache:
+            cache[config.data_key] = make_data(config)
+        splits.append(cache[config.data_key])
+    untargeted = configs[0].untargeted
     train_data, validation_data, test_data = (
-        Sequences.stack([split[part] for split in splits], arch.indim, arch.outdim)
+        Sequences.stack([split[part] for split in splits], arch.indim, arch.outdim, untargeted)
         for part in range(3))
-    params = np.stack([initial_params(arch.paramdim, c.seed, c.init_variance) for c in configs])
+    layout = arch.layout()
+    params = np.stack([initial_params(layout, c.seed, c.init_variance, c.init_scope)
+                       for c in configs])
     delta0 = np.array([c.delta0 for c in configs])
     batch_size = min(batch_size, batch_size_for(arch, train_data.seqs, train_data.steps))
     setup = time.perf_counter() - start

@@ -16,13 +16,21 @@ from typing import Optional
 
 import tasks
 from checks import set_checked
-from pybrain_ext.network import check_architecture
+from pybrain_ext.network import INIT_SCOPES, check_architecture
 from pybrain_ext.protocol import (CONTINUE_EPOCHS, CONVERGENCE_DECIMALS, DELTAMAX, DELTAMIN,
                                   ETAMINUS, ETAPLUS, INIT_VARIANCE, MAX_EPOCHS)
-from pybrain_ext.training import STOP_REASONS, RPropSettings
+from pybrain_ext.training import STOP_REASONS, UNTARGETED_STEPS, RPropSettings
 from tasks.protocol import DATA_SEED, SEQUENCE_LENGTH
 
 ENGINES = ("pybrain", "batched")
+
+# The open choices of the protocol added after the first stores were written
+# (docs: reproduce/readings.py).  A field at its default is left out of the
+# canonical JSON, so every key written before it existed stays valid.
+VALIDATION_SPLITS = ("fixed", "random")
+DATA_SETS = ("per_variant", "per_seed")
+CHOICES = {"init_scope": INIT_SCOPES, "untargeted": UNTARGETED_STEPS,
+           "validation": VALIDATION_SPLITS, "data_sets": DATA_SETS}
 
 
 @dataclass(frozen=True)
@@ -33,6 +41,25 @@ class RunConfig:
     ``layers``, ``hidden``, ``skip``), training (``delta0`` and the protocol's
     RProp and early-stopping constants), and the two seeds: ``seed`` draws the
     initial parameters, ``data_seed`` the data set of the variant.
+
+    The choices the paper leaves open (``reproduce.readings`` names sets of them):
+
+    init_variance : float
+        Variance of the initial parameters' normal draw (0.3).
+    init_scope : {"all", "connections"}
+        Which parameters that variance covers; with ``"connections"`` the GRU
+        layer's own recurrent matrices keep PyBrain's N(0, 1).
+    untargeted : {"masked", "zero_target"}
+        The steps without a target: left out, or counted with the zero target
+        vector (training, validation and test; scored as class 0).
+    validation : {"fixed", "random"}
+        Sequences 36-47 validate, or ``trainUntilConvergence``'s random split of
+        the first 48 (36 train, 12 validation), drawn from ``seed``.
+    data_sets : {"per_variant", "per_seed"}
+        One data set per task variant (seed ``data_seed``), or one per run
+        (seed ``data_seed + seed``).
+    max_epochs : int
+        The cap on training epochs (1000).
     """
     task: str
     k: int
@@ -52,6 +79,10 @@ class RunConfig:
     continue_epochs: int = CONTINUE_EPOCHS
     convergence_decimals: int = CONVERGENCE_DECIMALS
     init_variance: float = INIT_VARIANCE
+    init_scope: str = "all"
+    untargeted: str = "masked"
+    validation: str = "fixed"
+    data_sets: str = "per_variant"
 
     def __post_init__(self):
         # Every check writes back the plain value (np.int64(3) -> 3, 1e-1 -> 0.1), so that
@@ -67,6 +98,10 @@ class RunConfig:
         set_checked(self, "seed", int, minimum=0)
         set_checked(self, "data_seed", int, minimum=0)
         set_checked(self, "init_variance", float, above=0)
+        for name, allowed in CHOICES.items():
+            if getattr(self, name) not in allowed:
+                raise ValueError(f"unknown {name} {getattr(self, name)!r}; allowed: "
+                                 f"{', '.join(allowed)}")
         settings = self.rprop()  # checks the training settings
         for name in (f.name for f in fields(RPropSettings)):
             object.__setattr__(self, name, getattr(settings, name))
@@ -80,6 +115,17 @@ class RunConfig:
         return self.variant.id
 
     @property
+    def data_set_seed(self):
+        """The seed of the run's data set (``data_sets``)."""
+        return self.data_seed + (self.seed if self.data_sets == "per_seed" else 0)
+
+    @property
+    def data_key(self):
+        """What determines the run's train/validation/test data."""
+        return (self.variant_id, self.data_set_seed, self.untargeted,
+                self.seed if self.validation == "random" else None)
+
+    @property
     def architecture(self):
         """What runs that can share a batch have in common."""
         return (self.cell, self.layers, self.hidden, self.skip,
@@ -90,8 +136,13 @@ class RunConfig:
         return RPropSettings(**{f.name: getattr(self, f.name) for f in fields(RPropSettings)})
 
     def to_json(self):
-        """Canonical JSON: sorted keys, no spaces, floats as Python's repr."""
-        return json.dumps(asdict(self), sort_keys=True, separators=(",", ":"))
+        """Canonical JSON: sorted keys, no spaces, floats as Python's repr; the
+        `CHOICES` fields only where they differ from their defaults."""
+        data = asdict(self)
+        for name in CHOICES:
+            if data[name] == _DEFAULTS[name]:
+                del data[name]
+        return json.dumps(data, sort_keys=True, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text):
@@ -109,6 +160,9 @@ class RunConfig:
         """A short human-readable name."""
         return (f"{self.variant_id} {self.cell} L{self.layers} H{self.hidden} {self.skip} "
                 f"d{self.delta0:g} s{self.seed}")
+
+
+_DEFAULTS = {f.name: f.default for f in fields(RunConfig)}
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import tasks
 from reproduce.config import RunConfig
-from pybrain_ext.protocol import INIT_VARIANCE, MAX_EPOCHS, SKIPS
+from pybrain_ext.protocol import MAX_EPOCHS, SKIPS
 from reproduce.protocol import GRID_CELLS, GRID_DELTA0, GRID_LAYERS, GRID_SEEDS, GRID_WIDTHS
 
 
@@ -51,10 +51,10 @@ class Profile:
     widths, delta0, seeds : tuple
         Hidden units per layer, RProp's initial steps, parameter seeds.
     max_epochs : int
-        The training cap of every run.
-    init_variance : float
-        Variance of every initial parameter [docs/protocol.md §2: 0.3]; ``sweep
-        --init-variance`` runs a profile with another (its runs get other keys).
+        The training cap of every run (a reading may set another).
+
+    `configs` gives the grid under a reading of the protocol
+    (`reproduce.readings`; ``stated`` by default).
     """
     name: str
     description: str
@@ -65,7 +65,6 @@ class Profile:
     delta0: tuple
     seeds: tuple
     max_epochs: int = MAX_EPOCHS
-    init_variance: float = INIT_VARIANCE
 
     def __post_init__(self):
         for axis in ("variants", "cells", "architectures", "widths", "delta0", "seeds"):
@@ -82,7 +81,7 @@ class Profile:
             for layers, skip in self.architectures:
                 RunConfig(task="mvb", k=2, cell=cell, layers=layers, hidden=self.widths[0],
                           skip=skip, delta0=self.delta0[0], seed=self.seeds[0],
-                          max_epochs=self.max_epochs, init_variance=self.init_variance)
+                          max_epochs=self.max_epochs)
         for hidden in self.widths:
             for delta0 in self.delta0:
                 for seed in self.seeds:
@@ -99,8 +98,11 @@ class Profile:
     def n_runs(self):
         return self.n_configurations * len(self.seeds)
 
-    def configs(self):
-        """The profile's `RunConfig`s: variant, cell, architecture, width, delta0, seed order."""
+    def configs(self, reading=None):
+        """The profile's `RunConfig`s under `reading` (a `reproduce.readings.Reading`;
+        None: stated): variant, cell, architecture, width, delta0, seed order."""
+        settings = {"max_epochs": self.max_epochs}
+        settings.update(reading.settings if reading is not None else ())
         out = []
         for variant_id in self.variants:
             variant = tasks.parse_variant(variant_id)
@@ -113,11 +115,10 @@ class Profile:
                                     task=variant.task, k=variant.k,
                                     steps_back=variant.steps_back, cell=cell, layers=layers,
                                     hidden=hidden, skip=skip, delta0=delta0, seed=seed,
-                                    max_epochs=self.max_epochs,
-                                    init_variance=self.init_variance))
+                                    **settings))
         return out
 
-    def describe(self):
+    def describe(self, reading=None):
         """The counts, as printed before a sweep."""
         def n(count, word, plural=None):
             return f"{count:,} {word if count == 1 else (plural or word + 's')}"
@@ -127,8 +128,7 @@ class Profile:
                 f" = {n(self.n_configurations, 'configuration')}"
                 f" x {n(len(self.seeds), 'seed')} = {n(self.n_runs, 'run')}"
                 + ("" if self.max_epochs == MAX_EPOCHS else f" (max_epochs {self.max_epochs})")
-                + ("" if self.init_variance == INIT_VARIANCE
-                   else f" (init variance {self.init_variance:g})"))
+                + ("" if reading is None else f"; reading {reading.name}: {reading.describe()}"))
 
 
 _ALL_VARIANTS = tuple(v.id for v in tasks.variants())

@@ -8,6 +8,9 @@ the initial parameters the same way, so they start from the same numbers.
 load them with ``make_network(config)._setParameters(params)``).
 """
 import time
+import zlib
+
+import numpy as np
 
 import tasks
 from pybrain_ext import build_network
@@ -17,18 +20,34 @@ from reproduce.config import ENGINES, RunResult, package_versions
 from tasks.protocol import N_SEQUENCES, SEQUENCE_LENGTH
 
 
+# First spawn_key word of the random validation split's stream (config.validation
+# "random"), apart from the parameters' default_rng(seed) and the data's streams.
+_VALIDATION_STREAM = zlib.crc32(b"reproduce.validation")
+
+
 def make_data(config):
-    """The (train, validation, test) TaskData of the config's variant."""
+    """The (train, validation, test) TaskData of the config's variant.
+
+    The data set's seed is ``config.data_set_seed``; with ``validation="random"``
+    the training and validation sequences are drawn from the run's ``seed``
+    (``tasks.split``).  What the steps without a target become
+    (``config.untargeted``) is applied where the data enters an engine.
+    """
     data = tasks.generate(config.task, config.k, steps_back=config.steps_back,
-                          seed=config.data_seed)
-    return tasks.split(data)
+                          seed=config.data_set_seed)
+    rng = None
+    if config.validation == "random":
+        rng = np.random.default_rng(np.random.SeedSequence(
+            config.seed, spawn_key=(_VALIDATION_STREAM,)))
+    return tasks.split(data, validation_rng=rng)
 
 
 def make_network(config):
     """The config's PyBrain network, with its initial parameters."""
     v = config.variant
     return build_network(config.cell, v.indim, v.outdim, config.layers, config.hidden,
-                         config.skip, seed=config.seed, init_variance=config.init_variance)
+                         config.skip, seed=config.seed, init_variance=config.init_variance,
+                         init_scope=config.init_scope)
 
 
 def fit_pybrain(config):
@@ -37,7 +56,8 @@ def fit_pybrain(config):
     Returns ``(RunResult, trained parameters)``.
     """
     start = time.perf_counter()
-    train, validation, test = (tasks.to_pybrain(part) for part in make_data(config))
+    train, validation, test = (tasks.to_pybrain(part, config.untargeted)
+                               for part in make_data(config))
     net = make_network(config)
     outcome = train_pybrain(net, train, validation, config.rprop())
     return RunResult(

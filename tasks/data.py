@@ -39,9 +39,10 @@ class TaskData:
         Target classes in ``{0..outdim-1}``; 0 where masked.
     mask : ndarray of bool, shape (n, T)
         True where the target is defined.
-    rows : range
-        Which sequences of the parent data set these are; ``range(n_sequences)``
-        by default.
+    rows : range or tuple of int
+        Which sequences of the parent data set these are, in order;
+        ``range(n_sequences)`` by default (`split` with a random validation
+        set gives tuples).
     """
 
     task: str
@@ -53,7 +54,7 @@ class TaskData:
     inputs: np.ndarray = field(repr=False)
     targets: np.ndarray = field(repr=False)
     mask: np.ndarray = field(repr=False)
-    rows: Optional[range] = None
+    rows: Optional[object] = None
 
     def __post_init__(self):
         variant = Variant(self.task, self.k, self.steps_back)
@@ -66,10 +67,16 @@ class TaskData:
         set_checked(self, "length", int, minimum=1)
         set_checked(self, "seed", int, minimum=0)
         rows = range(self.n_sequences) if self.rows is None else self.rows
-        if not isinstance(rows, range) or rows.step != 1 or not (
-                0 <= rows.start and rows.stop <= self.n_sequences):
-            raise ValueError(f"rows must be a range of step 1 within range({self.n_sequences}); "
-                             f"got {rows!r}")
+        if isinstance(rows, range):
+            valid = rows.step == 1 and 0 <= rows.start and rows.stop <= self.n_sequences
+        else:
+            valid = (isinstance(rows, tuple) and len(set(rows)) == len(rows) and all(
+                isinstance(r, (int, np.integer)) and not isinstance(r, bool)
+                and 0 <= r < self.n_sequences for r in rows))
+            rows = tuple(map(int, rows)) if valid else rows
+        if not valid:
+            raise ValueError(f"rows must be a range of step 1 or a tuple of distinct indices "
+                             f"within range({self.n_sequences}); got {rows!r}")
         set_("rows", rows)
         shape = (len(rows), self.length)
         for name, kind in (("inputs", "int"), ("targets", "int"), ("mask", "bool")):
@@ -218,16 +225,25 @@ def split_sizes(n):
     return sizes
 
 
-def split(data):
+def split(data, validation_rng=None):
     """Split a data set into train, validation and test sets (docs/protocol.md §1).
 
     Consecutive blocks of sequences in the proportions of ``protocol.SPLIT``:
     for 64 sequences, 0-35 train, 36-47 validation (early stopping), 48-63
     test.  Other sizes are split proportionally as in `split_sizes`.
 
+    With `validation_rng`, the training and validation sequences are instead
+    drawn at random from the first ``train + validation`` sequences, as
+    PyBrain's ``trainUntilConvergence`` splits its data set
+    (``SequentialDataSet.splitWithProportion``): a random subset of ``train``
+    of them for training, the others for validation, each kept in its
+    original order.  The test block stays the last one.
+
     Parameters
     ----------
     data : TaskData
+    validation_rng : numpy.random.Generator, optional
+        Draws the training subset; None for the fixed blocks.
 
     Returns
     -------
@@ -243,11 +259,24 @@ def split(data):
     """
     if not isinstance(data, TaskData):
         raise ValueError(f"split needs a TaskData; got {type(data).__name__}")
-    parts, start = [], 0
-    for size in split_sizes(len(data.rows)):
-        block = slice(start, start + size)
-        parts.append(dataclasses.replace(
-            data, inputs=data.inputs[block], targets=data.targets[block],
-            mask=data.mask[block], rows=data.rows[block]))
-        start += size
-    return tuple(parts)
+    n_train, n_validation, n_test = split_sizes(len(data.rows))
+    positions = np.arange(len(data.rows))
+    blocks = [positions[:n_train], positions[n_train:n_train + n_validation],
+              positions[n_train + n_validation:]]
+    if validation_rng is not None:
+        pool = positions[:n_train + n_validation]
+        chosen = np.zeros(len(pool), dtype=bool)
+        chosen[validation_rng.choice(len(pool), size=n_train, replace=False)] = True
+        blocks[:2] = [pool[chosen], pool[~chosen]]
+    return tuple(_take(data, block) for block in blocks)
+
+
+def _take(data, positions):
+    """The sequences at `positions` (an increasing index array) of `data`."""
+    if len(positions) and np.all(np.diff(positions) == 1):
+        rows = data.rows[positions[0]:positions[-1] + 1]
+    else:
+        rows = tuple(data.rows[p] for p in positions)
+    return dataclasses.replace(data, inputs=data.inputs[positions],
+                               targets=data.targets[positions], mask=data.mask[positions],
+                               rows=rows)

@@ -14,17 +14,21 @@ def _importance_dataset_class():
     return ImportanceDataSet
 
 
-def to_pybrain(data):
+def to_pybrain(data, untargeted="masked"):
     """The data set as a PyBrain ``ImportanceDataSet``, one sequence per row.
 
     Inputs and targets are one-hot (``data.indim`` and ``data.outdim``
     wide); the importance of a step is its mask repeated over the output
     dimensions (1.0 or 0.0), and a masked step's target is the zero vector,
     so masked steps add nothing to PyBrain's error or gradient (docs/protocol.md §1).
+    With ``untargeted="zero_target"`` every step has importance 1, so the
+    steps without a target count with the zero target vector, as in a plain
+    ``SequentialDataSet`` (``pybrain_ext.training.UNTARGETED_STEPS``).
 
     Parameters
     ----------
     data : TaskData
+    untargeted : {"masked", "zero_target"}
 
     Returns
     -------
@@ -32,13 +36,17 @@ def to_pybrain(data):
         ``data.inputs.shape[0]`` sequences of ``data.length`` samples.
     """
     ImportanceDataSet = _importance_dataset_class()
+    from pybrain_ext.training import check_untargeted
+    check_untargeted(untargeted)
     dataset = ImportanceDataSet(data.indim, data.outdim)
     in_codes, out_codes = np.eye(data.indim), np.eye(data.outdim)
     for inputs, targets, mask in zip(data.inputs, data.targets, data.mask):  # each (T,)
         dataset.newSequence()
-        importance = np.repeat(mask[:, None], data.outdim, axis=1).astype(float)  # (T, outdim)
+        defined = mask[:, None].astype(float)                                   # (T, 1)
+        importance = np.ones((len(mask), data.outdim)) if untargeted == "zero_target" \
+            else np.repeat(defined, data.outdim, axis=1)                        # (T, outdim)
         one_hot_inputs = in_codes[inputs]                                       # (T, indim)
-        one_hot_targets = out_codes[targets] * importance                       # (T, outdim)
+        one_hot_targets = out_codes[targets] * defined                          # (T, outdim)
         for sample in zip(one_hot_inputs, one_hot_targets, importance):
             dataset.appendLinked(*sample)
     return dataset

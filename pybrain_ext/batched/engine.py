@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from pybrain_ext.batched.cells import CELL_STEPS, State, safe_exp
+from pybrain_ext.training import check_untargeted
 
 
 @dataclass(frozen=True, eq=False)
@@ -43,7 +44,9 @@ class Sequences:
     inputs : int array, shape (models, seqs, steps)
         Input symbols in ``{0..indim-1}`` (one-hot in the network).
     targets : int array, shape (models, seqs, steps)
-        Target classes in ``{0..outdim-1}``.
+        Target classes in ``{0..outdim-1}``, or -1 for the zero target vector
+        (a step without a target that still counts, as in a plain PyBrain
+        ``SequentialDataSet``; scored as class 0, PyBrain's ``argmax`` of it).
     mask : bool array, shape (models, seqs, steps)
         True where the target counts (PyBrain's importance, over all outputs).
     indim, outdim : int
@@ -69,13 +72,15 @@ class Sequences:
             raise ValueError(f"mask must be a bool array; got {mask.dtype}")
         if inputs.size and (inputs.min() < 0 or inputs.max() >= self.indim):
             raise ValueError(f"inputs must lie in {{0..{self.indim - 1}}}")
-        if targets.size and (targets.min() < 0 or targets.max() >= self.outdim):
-            raise ValueError(f"targets must lie in {{0..{self.outdim - 1}}}")
+        if targets.size and (targets.min() < -1 or targets.max() >= self.outdim):
+            raise ValueError(f"targets must lie in {{0..{self.outdim - 1}}} or be -1 "
+                             "(the zero vector)")
         models, seqs, steps = inputs.shape
         # columns t * seqs + s, time-major
         columns = lambda a: a.transpose(0, 2, 1).reshape(models, steps * seqs)  # noqa: E731
         importance = columns(mask).astype(float)[:, None, :]                   # (models, 1, cols)
-        eye_in, eye_out = np.eye(self.indim), np.eye(self.outdim)
+        eye_in = np.eye(self.indim)
+        eye_out = np.vstack([np.eye(self.outdim), np.zeros(self.outdim)])  # row -1: zeros
         set_ = lambda name, value: object.__setattr__(self, name, value)       # noqa: E731
         set_("onehot", eye_in[columns(inputs)].transpose(0, 2, 1).copy())      # (models, indim, cols)
         set_("target_codes", eye_out[columns(targets)].transpose(0, 2, 1) * importance)
@@ -100,15 +105,23 @@ class Sequences:
                          self.indim, self.outdim)
 
     @classmethod
-    def stack(cls, datasets, indim, outdim):
+    def stack(cls, datasets, indim, outdim, untargeted="masked"):
         """One network's data per element of ``datasets`` (objects with ``inputs``,
-        ``targets``, ``mask`` of shape (seqs, steps), e.g. ``tasks.TaskData``)."""
+        ``targets``, ``mask`` of shape (seqs, steps), e.g. ``tasks.TaskData``).
+
+        ``untargeted`` says what the steps without a target (mask False) become:
+        ``"masked"`` leaves them out, ``"zero_target"`` counts them with the zero
+        target vector (see :data:`~pybrain_ext.training.UNTARGETED_STEPS`).
+        """
+        check_untargeted(untargeted)
         shapes = {np.shape(d.inputs) for d in datasets}
         if len(shapes) != 1:
             raise ValueError(f"all data sets of a batch need one shape; got {sorted(shapes)}")
-        return cls(np.stack([d.inputs for d in datasets]),
-                   np.stack([d.targets for d in datasets]),
-                   np.stack([d.mask for d in datasets]), indim, outdim)
+        targets = np.stack([d.targets for d in datasets])
+        mask = np.stack([d.mask for d in datasets])
+        if untargeted == "zero_target":
+            targets, mask = np.where(mask, targets, -1), np.ones_like(mask)
+        return cls(np.stack([d.inputs for d in datasets]), targets, mask, indim, outdim)
 
 
 class Workspace:
@@ -288,7 +301,8 @@ def classification_error(arch, params, data):
         raise ValueError("a data set has no unmasked step to score")
     y = forward(arch, params, data).y
     predicted = y.argmax(axis=1).reshape(data.models, data.steps, data.seqs)
-    wrong = (predicted != data.targets.transpose(0, 2, 1)) & data.mask.transpose(0, 2, 1)
+    target = np.maximum(data.targets, 0).transpose(0, 2, 1)   # a zero vector's argmax is 0
+    wrong = (predicted != target) & data.mask.transpose(0, 2, 1)
     return 100.0 * wrong.sum(axis=(1, 2)) / data.counted
 
 

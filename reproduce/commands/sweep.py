@@ -2,6 +2,7 @@
 
     python -m reproduce sweep --profile quick [--db results/runs.sqlite] [--workers 2]
     python -m reproduce sweep --profile paper --scheduler tcp://HOST:8786
+    python -m reproduce sweep --profile quick --reading var0.09+zero-target --db ...
 
 Prints the profile's counts and how many runs the store already has, then runs
 the rest in batches -- on ``--workers`` local processes (default: one per CPU)
@@ -11,10 +12,11 @@ sweep can be stopped at any time (Ctrl-C exits with status 130) and the same
 command resumes it.  Runs that raise are stored as ``failed`` with their
 error and are not run again unless ``--retry-failed`` asks for it.  Exit status: 0 when every run of the profile is
 stored, 1 when batches were lost (a worker died; rerun to retry them), 2 for
-bad input (unknown profile, a file that is not a results store, an
-unreachable scheduler), 130 on Ctrl-C.
+bad input (unknown profile or reading, a file that is not a results store, an
+unreachable scheduler), 130 on Ctrl-C.  ``--reading`` runs the grid under
+another reading of the protocol (`reproduce.readings`); its runs have other
+keys, best kept in a store of their own.
 """
-import dataclasses
 import os
 import sys
 
@@ -23,6 +25,7 @@ from reproduce.cli import (RELATIVE_PATHS, UsageError, non_negative_int, positiv
                            positive_int)
 from reproduce.config import ENGINES
 from reproduce.profiles import PROFILES, get_profile
+from reproduce.readings import STATED, get_reading, with_overrides
 from reproduce.store import Store, StoreError, check
 from reproduce.sweep import (CONNECT_TIMEOUT_S, ClusterWorkers, LocalWorkers, SchedulerError,
                              plan, run_sweep)
@@ -33,6 +36,9 @@ DEFAULT_DB = "results/runs.sqlite"
 def configure(parser):
     parser.add_argument("--profile", required=True, metavar="NAME",
                         help=f"the grid to run: {', '.join(PROFILES)}")
+    parser.add_argument("--reading", default=STATED, metavar="NAME",
+                        help="the reading of the protocol, e.g. var0.09+zero-target "
+                             "(default stated; see reproduce.readings)")
     parser.add_argument("--db", default=DEFAULT_DB, metavar="PATH",
                         help=f"the results store (created if missing; default {DEFAULT_DB}; "
                              f"{RELATIVE_PATHS})")
@@ -46,11 +52,11 @@ def configure(parser):
     parser.add_argument("--batch-size", type=positive_int, default=None, metavar="N",
                         help=f"at most N runs per batch (default {BATCH_SIZE})")
     parser.add_argument("--max-epochs", type=non_negative_int, default=None, metavar="N",
-                        help="cap on training epochs (default: the profile's); other "
-                             "values are other runs, best kept in their own --db")
+                        help="cap on training epochs (default: the profile's); short for "
+                             "--reading ...+capN")
     parser.add_argument("--init-variance", type=positive_float, default=None, metavar="V",
                         help="variance of the initial parameters (default: the protocol's "
-                             "0.3); other values are other runs, best kept in their own --db")
+                             "0.3); short for --reading ...+varV")
     parser.add_argument("--connect-timeout", type=positive_float, default=CONNECT_TIMEOUT_S,
                         metavar="S", help=f"seconds to wait for the scheduler "
                                           f"(default {CONNECT_TIMEOUT_S})")
@@ -63,10 +69,8 @@ def configure(parser):
 def execute(args):
     try:
         profile = get_profile(args.profile)
-        if args.init_variance is not None:
-            profile = dataclasses.replace(profile, init_variance=args.init_variance)
-        if args.max_epochs is not None:
-            profile = dataclasses.replace(profile, max_epochs=args.max_epochs)
+        reading = with_overrides(get_reading(args.reading), args.init_variance,
+                                 args.max_epochs)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     try:
@@ -77,14 +81,14 @@ def execute(args):
     except StoreError as exc:
         raise UsageError(str(exc)) from None
     try:
-        return _sweep(args, profile, store)
+        return _sweep(args, profile, reading, store)
     finally:
         if store is not None:
             store.close()
 
 
-def _sweep(args, profile, store):
-    configs = profile.configs()
+def _sweep(args, profile, reading, store):
+    configs = profile.configs(reading)
     keys = {c.key for c in configs}
     stored = (store.keys() if store is not None else set()) & keys
     failed = (store.keys("failed") if store is not None else set()) & keys
@@ -92,7 +96,7 @@ def _sweep(args, profile, store):
     batch_size = args.batch_size or BATCH_SIZE
     batches = plan(configs, skip, batch_size)
     pending = sum(map(len, batches))
-    print(f"profile {profile.name}: {profile.describe()}")
+    print(f"profile {profile.name}: {profile.describe(reading)}")
     retried = " (to be run again)" if args.retry_failed else ""
     print(f"store {args.db}: {len(stored):,} of these runs stored already "
           f"({len(failed):,} failed{retried}), {pending:,} to run in {len(batches):,} "

@@ -18,15 +18,14 @@ partial store gives a partial table.  The store is only read.  The published
 table is the paper's, shipped with the package, unless ``--published`` names
 another CSV of the same columns (a missing or malformed one is an error).
 """
-import dataclasses
 import json
 
-from pybrain_ext.protocol import INIT_VARIANCE
 from reproduce import table1
 from reproduce.cli import RELATIVE_PATHS, UsageError, positive_float
 from reproduce.commands import prepare_out_dir
 from reproduce.commands.sweep import DEFAULT_DB
 from reproduce.profiles import PROFILES, get_profile
+from reproduce.readings import STATED, get_reading, with_overrides
 from reproduce.store import Store, StoreError
 
 
@@ -39,9 +38,10 @@ def configure(parser):
     parser.add_argument("--profile", default=None, metavar="NAME",
                         help=f"only this profile's runs ({', '.join(PROFILES)}); default: "
                              "every run in the store")
-    parser.add_argument("--init-variance", type=positive_float, default=INIT_VARIANCE,
-                        metavar="V", help="only runs with this initial-parameter variance "
-                                          f"(default the protocol's {INIT_VARIANCE})")
+    parser.add_argument("--reading", default=STATED, metavar="NAME",
+                        help="only runs of this reading of the protocol (default stated)")
+    parser.add_argument("--init-variance", type=positive_float, default=None,
+                        metavar="V", help="short for --reading ...+varV")
     parser.add_argument("--published", default=None, metavar="CSV",
                         help="the published Table I to compare with, a CSV of the columns "
                              f"{', '.join(table1.PUBLISHED_COLUMNS)} (default: the paper's, "
@@ -49,13 +49,11 @@ def configure(parser):
 
 
 def execute(args):
-    profile = None
-    if args.profile is not None:
-        try:
-            profile = dataclasses.replace(get_profile(args.profile),
-                                          init_variance=args.init_variance)
-        except ValueError as exc:
-            raise UsageError(str(exc)) from None
+    try:
+        reading = with_overrides(get_reading(args.reading), args.init_variance)
+        profile = get_profile(args.profile) if args.profile is not None else None
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     try:
         published = table1.load_published(args.published)
     except ValueError as exc:
@@ -65,10 +63,9 @@ def execute(args):
             runs = store.runs()
     except StoreError as exc:
         raise UsageError(str(exc)) from None
-    variance = runs["config"].map(lambda text: json.loads(text)["init_variance"])
-    runs = runs[variance == args.init_variance]
+    runs = runs[runs["config"].map(lambda text: reading.matches(json.loads(text)))]
     if profile is not None:
-        runs = runs[runs["key"].isin({c.key for c in profile.configs()})]
+        runs = runs[runs["key"].isin({c.key for c in profile.configs(reading)})]
         names = [profile.name]
     else:
         names = sorted(set(runs["profile"].dropna()))

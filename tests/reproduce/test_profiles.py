@@ -90,10 +90,14 @@ def test_profile_validates_its_axes(change, message):
         Profile(**fields)
 
 
-def test_another_init_variance_gives_other_keys():
-    import dataclasses
+def test_a_reading_gives_other_keys():
+    from reproduce.readings import get_reading
     smoke = get_profile("smoke")
-    other = dataclasses.replace(smoke, init_variance=0.01)
-    assert {c.init_variance for c in other.configs()} == {0.01}
-    assert not {c.key for c in other.configs()} & {c.key for c in smoke.configs()}
-    assert "(init variance 0.01)" in other.describe() and "init" not in smoke.describe()
+    reading = get_reading("var0.01+zero-target")
+    other = smoke.configs(reading)
+    assert {(c.init_variance, c.untargeted, c.max_epochs) for c in other} == {
+        (0.01, "zero_target", smoke.max_epochs)}
+    assert not {c.key for c in other} & {c.key for c in smoke.configs()}
+    assert smoke.configs(get_reading("stated")) == smoke.configs()
+    assert "reading var0.01+zero-target" in smoke.describe(reading)
+    assert "reading" not in smoke.describe()

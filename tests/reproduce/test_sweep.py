@@ -280,7 +280,7 @@ def test_another_init_variance_is_other_runs_and_another_table(tmp_path):
         done = reproduce_cli("sweep", "--profile", "smoke", "--db", db, "--workers", 1,
                              "--init-variance", variance, "--no-progress")
         assert done.returncode == 0, done.stderr
-    assert "(init variance 0.01)" in done.stdout and "8 to run" in done.stdout
+    assert "reading var0.01" in done.stdout and "8 to run" in done.stdout
     with Store.open(db) as store:
         frame = store.runs()
     assert len(frame) == 16 and len(set(frame["key"]) & SMOKE_KEYS) == 8

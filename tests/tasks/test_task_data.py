@@ -176,6 +176,8 @@ def test_generate_accepts_numpy_ints():
     (dict(targets=np.ones((64, 20), dtype=np.int64)), "0 at masked steps"),
     (dict(rows=range(60, 70)), "rows must be a range"),
     (dict(rows=[0, 1]), "rows must be a range"),
+    (dict(rows=(0, 0)), "tuple of distinct indices"),
+    (dict(rows=(0, 64)), "tuple of distinct indices"),
     (dict(seed=-2), "seed must be"),
 ])
 def test_task_data_validates(change, message):
@@ -229,3 +231,21 @@ def test_split_refuses_non_task_data():
 def test_split_of_a_part_keeps_parent_rows():
     train, _, _ = tasks.split(tasks.generate("ddr", 3))
     assert [p.rows for p in tasks.split(train)] == [range(0, 20), range(20, 27), range(27, 36)]
+
+
+def test_random_validation_split_is_pybrains_split_of_train_and_validation():
+    data = tasks.generate("svb", 4)
+    fixed = tasks.split(data)
+    train, validation, test = tasks.split(data, validation_rng=np.random.default_rng(3))
+    n_train, n_validation, _ = protocol.SPLIT
+    assert (len(train.rows), len(validation.rows)) == (n_train, n_validation)
+    # the 48 first sequences, shared out at random, each part in its original order
+    assert sorted(train.rows + validation.rows) == list(range(n_train + n_validation))
+    assert list(train.rows) == sorted(train.rows) and train.rows != fixed[0].rows
+    assert np.array_equal(train.inputs, data.inputs[list(train.rows)])
+    assert np.array_equal(validation.mask, data.mask[list(validation.rows)])
+    # the test block is untouched
+    assert test.rows == fixed[2].rows and np.array_equal(test.inputs, fixed[2].inputs)
+    # same generator state, same split
+    again = tasks.split(data, validation_rng=np.random.default_rng(3))
+    assert again[0].rows == train.rows

@@ -1,0 +1,146 @@
+"""Readings of the protocol: names, keys, and what each choice does to data and training."""
+import json
+
+import numpy as np
+import pytest
+
+import tasks
+from pybrain_ext.network import param_layout
+from pybrain_ext.training import classification_error
+from reproduce.config import RunConfig
+from reproduce.readings import (ATOMS, READING_FIELDS, STATED, get_reading, sensitivity_readings,
+                                with_overrides)
+from reproduce.runner import fit_many, fit_pybrain, make_data, make_network
+
+BASE = dict(task="fdr", k=3, steps_back=3, cell="tanh", layers=1, hidden=5)
+
+
+@pytest.mark.parametrize("name, canonical", [
+    ("stated", "stated"), ("var0.3", "stated"), ("cap1000", "stated"),
+    ("var0.09", "var0.09"), ("cap100+var1", "var1+cap100"),
+    ("zero-target+var0.01", "var0.01+zero-target"),
+    ("data-per-seed+random-validation+connections-only",
+     "connections-only+random-validation+data-per-seed"),
+])
+def test_names_are_canonical(name, canonical):
+    assert get_reading(name).name == canonical
+    assert get_reading(canonical) == get_reading(name)
+
+
+@pytest.mark.parametrize("name, message", [
+    ("", "non-empty"), ("varx", "unknown reading atom 'varx'"), ("foo", "allowed: stated, var<V>"),
+    ("var0", "init_variance must be a number > 0"), ("var0.1+var0.2", "init_variance twice"),
+    ("cap-3", "max_epochs must be an int >= 0"),
+])
+def test_bad_names_say_what_is_allowed(name, message):
+    with pytest.raises(ValueError, match=message):
+        get_reading(name)
+
+
+def test_stated_keeps_every_key_written_before_readings_existed():
+    config = RunConfig(**BASE)
+    assert get_reading(STATED).apply(config).key == config.key
+    # the new choices are in the JSON only where they differ from the stated ones
+    assert not {"init_scope", "untargeted", "validation", "data_sets"} & set(
+        json.loads(config.to_json()))
+    other = get_reading("zero-target+random-validation").apply(config)
+    assert json.loads(other.to_json())["untargeted"] == "zero_target"
+    assert RunConfig.from_json(other.to_json()) == other and other.key != config.key
+
+
+def test_every_atom_changes_the_key_and_matches_only_its_runs():
+    config = RunConfig(**BASE)
+    keys = {config.key}
+    for part in ("var0.09", "connections-only", "zero-target", "random-validation",
+                 "data-per-seed", "cap50"):
+        reading = get_reading(part)
+        run = reading.apply(config)
+        keys.add(run.key)
+        assert reading.matches(run) and not reading.matches(config)
+        assert get_reading(STATED).matches(config)
+    assert len(keys) == 7
+    assert {a.field for a in ATOMS} == set(READING_FIELDS)
+
+
+def test_overrides_and_study_list():
+    assert with_overrides(get_reading("zero-target"), 0.01, 50).name == "var0.01+zero-target+cap50"
+    assert with_overrides(get_reading("var0.01"), 0.3).name == STATED
+    names = [r.name for r in sensitivity_readings(0.09)]
+    assert len(names) == len(set(names)) >= 10 and "stated" in names
+    assert "var0.09+zero-target" in names and "var0.09+cap25" in names
+
+
+# --- what each choice does ---------------------------------------------------------
+
+def test_connections_only_keeps_the_gru_matrices_at_pybrains_default_draw():
+    gru = RunConfig(**BASE | dict(cell="gru", hidden=20, init_variance=0.01))
+    stated, scoped = make_network(gru), make_network(
+        get_reading("connections-only").apply(gru))
+    for block in param_layout(stated):
+        a, b = (net.params[block.start:block.stop] for net in (stated, scoped))
+        if block.kind == "module":    # the same draw, at standard deviation 1 instead of 0.1
+            np.testing.assert_allclose(b, a * 10, rtol=1e-12)
+            assert 0.9 < b.std() < 1.1
+        else:
+            np.testing.assert_array_equal(a, b)
+    # without a layer of its own parameters the scope changes nothing
+    tanh = RunConfig(**BASE)
+    np.testing.assert_array_equal(
+        make_network(tanh).params,
+        make_network(get_reading("connections-only").apply(tanh)).params)
+
+
+def test_zero_target_counts_the_steps_without_a_target():
+    config = RunConfig(**BASE | dict(steps_back=4))
+    zero = get_reading("zero-target").apply(config)
+    test = make_data(config)[2]
+    assert not test.mask[:, :4].any() and test.mask[:, 4:].all()
+    net = make_network(config)
+    masked = classification_error(net, tasks.to_pybrain(test))
+    counted = classification_error(net, tasks.to_pybrain(test, zero.untargeted))
+    # by hand: every step counts; a step without a target is right when the output says 0
+    wrong = []
+    for inputs, targets, mask in zip(test.inputs, test.targets, test.mask):
+        net.reset()
+        for x, y, m in zip(inputs, targets, mask):
+            out = np.argmax(net.activate(np.eye(3)[x]))
+            wrong.append((out != (y if m else 0), m))
+    wrong = np.array(wrong)
+    assert masked == pytest.approx(100 * wrong[wrong[:, 1] == 1, 0].mean())
+    assert counted == pytest.approx(100 * wrong[:, 0].mean())
+    assert masked != counted
+
+
+def test_random_validation_is_drawn_from_the_seed():
+    config = RunConfig(**BASE)
+    fixed = make_data(config)
+    drawn = [make_data(get_reading("random-validation").apply(
+        RunConfig(**BASE | dict(seed=s)))) for s in (0, 0, 1)]
+    assert drawn[0][1].rows == drawn[1][1].rows != drawn[2][1].rows
+    assert drawn[0][1].rows != fixed[1].rows
+    assert drawn[0][2].rows == fixed[2].rows          # the test set does not move
+
+
+def test_data_per_seed_draws_a_data_set_per_seed():
+    runs = [get_reading("data-per-seed").apply(RunConfig(**BASE | dict(seed=s)))
+            for s in (0, 1)]
+    first, second = (make_data(c)[0] for c in runs)
+    assert not np.array_equal(first.inputs, second.inputs)
+    assert np.array_equal(first.inputs, make_data(RunConfig(**BASE))[0].inputs)  # seed 0
+
+
+@pytest.mark.parametrize("reading, change", [
+    ("connections-only", dict(cell="gru", task="svb", k=3, steps_back=None, hidden=3)),
+    ("zero-target", dict(task="svb", k=4, steps_back=None, cell="lstm", hidden=3)),
+    ("random-validation", dict(cell="relu")),
+    ("data-per-seed+zero-target", dict(task="mvb", k=3, steps_back=None, seed=2)),
+])
+def test_both_engines_agree_under_every_reading(reading, change):
+    config = get_reading(reading + "+var0.09+cap4").apply(
+        RunConfig(**BASE | dict(delta0=0.1, seed=1) | change))
+    (ours, params), = fit_many([config], "batched")
+    theirs, their_params = fit_pybrain(config)
+    assert (ours.epochs, ours.stop_reason, ours.test_error) == \
+        (theirs.epochs, theirs.stop_reason, theirs.test_error)
+    assert ours.validation_error == pytest.approx(theirs.validation_error, rel=1e-10)
+    np.testing.assert_allclose(params, their_params, rtol=0, atol=1e-8)
