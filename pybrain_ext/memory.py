@@ -1,6 +1,6 @@
 """How much memory training a network takes, known before anything is allocated.
 
-    needed = memory_estimate("lstm", layers=2, hidden=50, skip="both", indim=3, outdim=3,
+    needed = memory_estimate("lstm", layers=2, hidden=50, indim=3, outdim=3,
                              sequences=64, steps=20, networks=64)
     if needed > (available_memory() or math.inf): ...
 
@@ -24,19 +24,27 @@ _PARAMETER_COPIES = 10
 _STATE_COPIES = 2
 
 
-def parameter_count(cell, layers, hidden, skip, indim, outdim):
-    """The number of parameters of the network `build_network` would build (no allocation)."""
-    from pybrain_ext.batched.architecture import Architecture
-    return Architecture(cell, layers, hidden, skip, indim, outdim).paramdim
+def parameter_bound(cell, layers, hidden, indim, outdim):
+    """At least the number of parameters of any such network: the count with every skip
+    connection (``skip="both"``), computed without building anything.
+
+    Each hidden layer takes ``blocks * hidden`` inputs from the input layer, the
+    layer below and its own previous step (a recurrent connection or its own
+    matrices, ``blocks`` of ``hidden x hidden``); the output takes the bias and
+    every hidden layer.
+    """
+    gates = len(cell_type(cell).blocks) * hidden
+    return (layers * gates * (indim + 2 * hidden) - gates * hidden
+            + outdim * (1 + layers * hidden))
 
 
-def memory_estimate(cell, layers, hidden, skip, indim, outdim, sequences, steps, networks=1):
+def memory_estimate(cell, layers, hidden, indim, outdim, sequences, steps, networks=1):
     """Bytes that training `networks` such networks at once on `sequences` sequences of
     `steps` steps needs at most (see the module docstring).
 
-    Raises ValueError for an invalid architecture, as `check_architecture` does.
+    Raises ValueError for an unknown cell.
     """
-    params = parameter_count(cell, layers, hidden, skip, indim, outdim)
+    params = parameter_bound(cell, layers, hidden, indim, outdim)
     units = layers * hidden * (len(cell_type(cell).blocks) + 4)
     per_step = sequences * steps * (_STATE_COPIES * units + indim + 3 * outdim)
     numbers = networks * (_PARAMETER_COPIES * params + per_step) + indim ** 2 + outdim ** 2

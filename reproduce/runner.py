@@ -14,10 +14,8 @@ import numpy as np
 
 import tasks
 from pybrain_ext import build_network
-from pybrain_ext.memory import available_memory, memory_estimate
 from pybrain_ext.training import classification_error, train_pybrain
 from reproduce.config import ENGINES, RunResult, package_versions
-from tasks.protocol import N_SEQUENCES, SEQUENCE_LENGTH
 
 
 # First spawn_key word of the random validation split's stream (config.validation
@@ -73,7 +71,6 @@ def fit_many(configs, engine="batched"):
     """``(RunResult, trained parameters)`` of each of ``configs``, in order."""
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; allowed: {', '.join(ENGINES)}")
-    check_memory(configs, engine)
     if engine == "pybrain":
         return [fit_pybrain(c) for c in configs]
     from reproduce.batching import fit_batched
@@ -88,30 +85,3 @@ def run_many(configs, engine="batched"):
 def run(config, engine="pybrain"):
     """The result of one configuration."""
     return run_many([config], engine)[0]
-
-
-def check_memory(configs, engine="batched"):
-    """Raise ValueError if training `configs` would need more memory than is available.
-
-    Checked before anything is allocated, from `pybrain_ext.memory.memory_estimate`
-    of each architecture: one network at a time in PyBrain, up to
-    ``reproduce.batching.BATCH_SIZE`` at once in the batched engine.
-    """
-    available = available_memory()
-    if available is None:
-        return
-    from reproduce.batching import BATCH_SIZE
-    groups = {}
-    for config in configs:
-        groups[config.architecture] = groups.get(config.architecture, 0) + 1
-    for (cell, layers, hidden, skip, indim, outdim), count in groups.items():
-        networks = 1 if engine == "pybrain" else min(count, BATCH_SIZE)
-        needed = memory_estimate(cell, layers, hidden, skip, indim, outdim, N_SEQUENCES,
-                                 SEQUENCE_LENGTH, networks)
-        if needed > available:
-            raise ValueError(
-                f"{cell} L{layers} H{hidden} with k={indim} needs about {needed / 2**30:,.1f} GiB "
-                f"of memory to train ({networks} network{'s' if networks > 1 else ''} at once, "
-                f"{engine} engine); "
-                f"{available / 2**30:,.1f} GiB are available: use fewer layers, hidden units "
-                "or symbols")

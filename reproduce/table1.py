@@ -149,8 +149,8 @@ def load_published(path=None):
                          f"expected the columns {expected}") from None
     missing = [column for column in PUBLISHED_COLUMNS if column not in frame.columns]
     if missing:
-        raise ValueError(f"{source} lacks the columns {', '.join(missing)}; "
-                         f"expected the columns {expected}")
+        raise ValueError(f"{source} has no column {', '.join(missing)} (a published "
+                         f"Table I has the columns {expected})")
     try:
         frame["variant"] = [
             tasks.Variant(task, int(k), None if pd.isna(n) else int(n)).id

@@ -1,5 +1,5 @@
-"""The commands of the CLI, one module each (see :mod:`reproduce.cli`), and the checks of
-where they write, shared by them.
+"""The commands of the CLI, one module each (see :mod:`reproduce.cli`), and the checks
+they share: the memory a training needs, where they write.
 
 Every command checks all it is given before it trains or writes anything: a
 bad value ends it with a `reproduce.cli.UsageError` (one line, exit status 2)
@@ -9,7 +9,39 @@ import argparse
 import os
 from pathlib import Path
 
+from pybrain_ext.memory import available_memory, memory_estimate
 from reproduce.cli import UsageError
+from tasks.protocol import N_SEQUENCES, SEQUENCE_LENGTH
+
+
+def check_memory(configs, engine):
+    """Raise UsageError if training `configs` with `engine` would need more memory than
+    is available now.
+
+    From `pybrain_ext.memory.memory_estimate` of each architecture: one network
+    at a time in PyBrain, up to ``reproduce.batching.BATCH_SIZE`` at once in the
+    batched engine.  ``run`` and ``figure6``, which take sizes from a user, call
+    it before they build anything (the estimate is generous, so the sweeps of
+    the grid's sizes do not).
+    """
+    available = available_memory()
+    if available is None:
+        return
+    from reproduce.batching import BATCH_SIZE
+    groups = {}
+    for config in configs:
+        groups[config.architecture] = groups.get(config.architecture, 0) + 1
+    for (cell, layers, hidden, _skip, indim, outdim), count in groups.items():
+        networks = 1 if engine == "pybrain" else min(count, BATCH_SIZE)
+        needed = memory_estimate(cell, layers, hidden, indim, outdim, N_SEQUENCES,
+                                 SEQUENCE_LENGTH, networks)
+        if needed > available:
+            raise UsageError(
+                f"{cell} L{layers} H{hidden} with k={indim} needs about "
+                f"{needed / 2**30:,.1f} GiB of memory to train ({networks} network"
+                f"{'s' if networks > 1 else ''} at once, {engine} engine); "
+                f"{available / 2**30:,.1f} GiB are available: use fewer layers, hidden "
+                "units or symbols")
 
 
 def prepare_out_dir(path, option="--out"):

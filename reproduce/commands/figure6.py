@@ -29,11 +29,11 @@ from pybrain_ext.cells import CELL_TYPES
 from pybrain_ext.protocol import MAX_EPOCHS, SKIPS
 from reproduce.cli import (RELATIVE_PATHS, UsageError, non_negative_int, positive_float,
                            positive_int)
-from reproduce.commands import file_name, prepare_out_dir
+from reproduce.commands import check_memory, file_name, prepare_out_dir
 from reproduce.config import ENGINES, RunConfig
 from reproduce.figures import activity_of, save_activity
 from reproduce.protocol import FIGURE6
-from reproduce.runner import check_memory, fit_many, make_data
+from reproduce.runner import fit_many, make_data
 from reproduce.store import Store, StoreError
 from tasks import TASKS
 from tasks.protocol import DATA_SEED
@@ -183,10 +183,7 @@ def execute(args):
     if args.sequence >= test_size:
         raise UsageError(f"--sequence must be < {test_size} (the test sequences); "
                          f"got {args.sequence}")
-    try:
-        check_memory(configs, args.engine)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
+    check_memory(configs, args.engine)
     out = prepare_out_dir(args.out)
     engine = args.engine
     stem = args.name or default_stem(configs[0])

@@ -9,7 +9,8 @@ from pybrain_ext.cells import CELL_TYPES
 from pybrain_ext.protocol import INIT_VARIANCE, MAX_EPOCHS, SKIPS
 from reproduce.cli import UsageError, non_negative_int, positive_float, positive_int
 from reproduce.config import ENGINES, RunConfig
-from reproduce.runner import check_memory, run
+from reproduce.commands import check_memory
+from reproduce.runner import run
 from tasks import TASKS
 from tasks.protocol import DATA_SEED
 
@@ -45,9 +46,9 @@ def execute(args):
                            skip=args.skip, delta0=args.delta0, seed=args.seed,
                            data_seed=args.data_seed, max_epochs=args.max_epochs,
                            init_variance=args.init_variance)
-        check_memory([config], args.engine)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    check_memory([config], args.engine)
     result = run(config, args.engine)
     if args.json:
         print(json.dumps({"key": config.key, "config": json.loads(config.to_json()),
