@@ -15,6 +15,9 @@ COMMANDS = {
     "run": ("reproduce.run_command", "train and evaluate one configuration"),
     "sweep": ("reproduce.sweep_command", "run a grid profile into the results store, resumably"),
     "table1": ("reproduce.table1_command", "Table I from the results store, beside the paper's"),
+    "sensitivity": ("reproduce.sensitivity_command",
+                    "Table I's agreement with the paper under named readings of the protocol"),
+    "claims": ("reproduce.claims_command", "the paper's claims as verdicts over stored runs"),
     "figure6": ("reproduce.figure_command", "train a network and draw its activity (Fig. 6)"),
     "patterns": ("reproduce.patterns_command", "draw one example sequence per task (Figs. 1-5)"),
 }

@@ -165,6 +165,16 @@ assert _STATED_VALUES["init_variance"] == INIT_VARIANCE
 assert _STATED_VALUES["max_epochs"] == MAX_EPOCHS
 
 
+def select(runs, reading, profile=None):
+    """The rows of `runs` (store rows or `runs_csv.read`) that are runs of `reading` --
+    and, given a `Profile`, of that profile under it."""
+    import json
+    runs = runs[runs["config"].map(lambda text: reading.matches(json.loads(text)))]
+    if profile is not None:
+        runs = runs[runs["key"].isin({c.key for c in profile.configs(reading)})]
+    return runs
+
+
 def with_overrides(reading, init_variance=None, max_epochs=None):
     """`reading` with ``--init-variance`` / ``--max-epochs`` style overrides (None: keep)."""
     settings = dict(reading.settings)

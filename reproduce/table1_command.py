@@ -16,20 +16,19 @@ profile's runs.  Only runs with the protocol's initial-parameter variance
 count, unless ``--init-variance`` names another (``sweep --init-variance``).  A
 partial store gives a partial table.  The store is only read.
 """
-import json
 from pathlib import Path
 
-from reproduce import table1
+from reproduce import runs_csv, table1
 from reproduce.cli import UsageError, positive_float
 from reproduce.profiles import PROFILES, get_profile
-from reproduce.readings import STATED, get_reading, with_overrides
-from reproduce.store import Store, StoreError
+from reproduce.readings import STATED, get_reading, select, with_overrides
+from reproduce.store import StoreError
 from reproduce.sweep_command import DEFAULT_DB
 
 
 def configure(parser):
     parser.add_argument("--db", default=DEFAULT_DB, metavar="PATH",
-                        help=f"the results store (default {DEFAULT_DB})")
+                        help=f"the results store, or a runs.csv.gz (default {DEFAULT_DB})")
     parser.add_argument("--out", default="results", metavar="DIR",
                         help="where to write table1.csv, .md and .tex (default results/)")
     parser.add_argument("--profile", default=None, metavar="NAME",
@@ -50,16 +49,15 @@ def execute(args):
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     try:
-        with Store.open(args.db) as store:
-            runs = store.runs()
-    except StoreError as exc:
+        runs = select(runs_csv.load(args.db), reading, profile)
+    except (StoreError, ValueError) as exc:
         raise UsageError(str(exc)) from None
-    runs = runs[runs["config"].map(lambda text: reading.matches(json.loads(text)))]
     if profile is not None:
-        runs = runs[runs["key"].isin({c.key for c in profile.configs(reading)})]
         names = [profile.name]
-    else:
+    elif "profile" in runs:
         names = sorted(set(runs["profile"].dropna()))
+    else:
+        raise UsageError(f"{args.db} is a runs file: name its grid with --profile")
     out = Path(args.out)
     try:
         out.mkdir(parents=True, exist_ok=True)
