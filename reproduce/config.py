@@ -8,6 +8,7 @@ so the same configuration is recognised in any process and never run twice.
                     skip="both", delta0=0.1, seed=0)
     cfg.key  # 'c0ffee...'
 """
+import functools
 import hashlib
 import json
 import platform
@@ -101,6 +102,9 @@ class RunConfig:
             if getattr(self, name) not in allowed:
                 raise ValueError(f"unknown {name} {getattr(self, name)!r}; allowed: "
                                  f"{', '.join(allowed)}")
+        if not _has_own_params(self.cell):
+            # the scope changes nothing where no layer has parameters of its own: one key
+            object.__setattr__(self, "init_scope", "all")
         # normalise numbers so that 0.1 and 1e-1, 3 and 3.0 give one key
         for name in ("delta0", "etaplus", "etaminus", "deltamin", "deltamax", "init_variance"):
             object.__setattr__(self, name, float(getattr(self, name)))
@@ -163,6 +167,13 @@ class RunConfig:
 
 
 _DEFAULTS = {f.name: f.default for f in fields(RunConfig)}
+
+
+@functools.lru_cache(maxsize=None)
+def _has_own_params(cell):
+    """Whether `cell`'s layers hold parameters of their own (PyBrain's layout)."""
+    from pybrain_ext.batched import Architecture
+    return any(b.kind == "module" for b in Architecture(cell, 1, 1, "none", 1, 1).layout())
 
 
 @dataclass(frozen=True)

@@ -148,12 +148,13 @@ class Reading:
         return ", ".join(f"{k} = {v!r}" for k, v in self.settings)
 
     def matches(self, config):
-        """Whether `config` (a RunConfig or its dict) is a run of this reading, apart
-        from the profile's own cap (``max_epochs`` counts only if the reading sets it)."""
-        data = config if isinstance(config, dict) else dataclasses.asdict(config)
-        values = self.config_values()
+        """Whether `config` (a RunConfig or its JSON dict) is a run of this reading,
+        apart from the profile's own cap (``max_epochs`` counts only if the reading
+        sets it)."""
+        config = config if isinstance(config, RunConfig) else RunConfig(**config)
+        ours = self.apply(config)
         fields = [f for f in READING_FIELDS if f != "max_epochs" or f in dict(self.settings)]
-        return all(data.get(f, _STATED_VALUES[f]) == values[f] for f in fields)
+        return all(getattr(config, f) == getattr(ours, f) for f in fields)
 
 
 # The RunConfig fields a reading may set, and their stated values.

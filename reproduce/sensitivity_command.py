@@ -14,6 +14,10 @@ of agreement against initial variance (``agreement_vs_variance.png``, over
 the readings that change only the variance) and the ours-against-published
 scatter of the 100 mean errors per reading (``scatter_means.png``).
 
+A run whose key another reading's store in ``<stores>`` already holds is
+copied from there rather than run again (the key is the whole configuration,
+and the engines are deterministic): ``connections-only`` reruns only the GRU.
+
 ``--study V`` is the study's list: the variance grid, then each other choice
 alone at variance V, then each epoch cap at V
 (`reproduce.readings.sensitivity_readings`).  With ``--no-sweep`` nothing is
@@ -94,6 +98,7 @@ def execute(args):
         print(f"[{number}/{len(readings)}] reading {reading.name}: {reading.describe()}",
               flush=True)
         if not args.no_sweep:
+            _adopt_shared_runs(stores, db, profile.configs(reading))
             status = sweep_command.sweep(args, profile, reading, db)
             if status == 130:
                 return status
@@ -142,3 +147,19 @@ def execute(args):
     print(sensitivity.to_markdown(frame))
     print("wrote " + ", ".join(map(str, written)))
     return 0
+
+
+def _adopt_shared_runs(stores, db, configs):
+    """Copy into `db` the runs of `configs` that other readings' stores already hold
+    (e.g. ``connections-only`` changes only the GRU's runs), so they are not run twice."""
+    others = [p for p in sorted(stores.glob("*.sqlite")) if p != db]
+    if not others:
+        return
+    keys = {c.key for c in configs}
+    try:
+        with Store.open(db, create=True) as store:
+            copied = sum(store.adopt(other, keys) for other in others)
+    except StoreError as exc:
+        raise UsageError(str(exc)) from None
+    if copied:
+        print(f"copied {copied:,} runs that other readings' stores already hold", flush=True)
