@@ -3,7 +3,8 @@
     python -m reproduce table1 [--db results/runs.sqlite] [--out results/] [--profile NAME]
 
 Writes ``table1.csv`` (per task variant x cell type: min, mean and std of the
-test error and the number of runs), ``table1.md`` (the paper's layout with ours,
+test error and the number of runs), ``runs.csv.gz`` (the runs behind it, one
+row each: `reproduce.runs_csv`; not when ``--db`` is itself a runs file), ``table1.md`` (the paper's layout with ours,
 the published value and the difference side by side, and the run counts) and
 ``table1.tex`` (our table in the paper's layout), then prints how complete the
 store is and how well we agree with the published table: mean absolute
@@ -80,12 +81,16 @@ def execute(args):
     source = status + ("" if published is not None
                        else f"\n(no published table at {args.published}: ours only)")
 
-    table1.to_csv(ours, out / "table1.csv")
-    (out / "table1.md").write_text(table1.to_markdown(side, source=source, summary=summary))
-    (out / "table1.tex").write_text(table1.to_latex(
+    written = [out / "table1.csv", out / "table1.md", out / "table1.tex"]
+    table1.to_csv(ours, written[0])
+    written[1].write_text(table1.to_markdown(side, source=source, summary=summary))
+    written[2].write_text(table1.to_latex(
         ours, caption=f"Test-set error (\\%) per task variant and cell type; {n_ok:,} runs."))
+    if "code_version" in runs:   # from a store: the runs behind the table, to commit
+        written.append(out / "runs.csv.gz")
+        runs_csv.write(runs, written[-1])
     print(source)
-    print(f"wrote {out / 'table1.csv'}, {out / 'table1.md'}, {out / 'table1.tex'}")
+    print("wrote " + ", ".join(map(str, written)))
     if summary:
         print(summary)
     return 0
