@@ -12,14 +12,15 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | $(PYT
 REPRODUCE := $(VENV)/bin/reproduce
 
 PROFILE   ?= paper
+READING   ?= stated
 WORKERS   ?= 2
 SCHEDULER ?=
-DB        ?= results/runs.sqlite
-OUT       ?= results
+DB        ?= results/stores/$(PROFILE)-$(READING).sqlite
+OUT       ?= results/$(PROFILE)/$(READING)
 
 SWEEP_TARGET = $(if $(SCHEDULER),--scheduler $(SCHEDULER),--workers $(WORKERS))
 
-.PHONY: install test table1 sweep figure6 patterns bench clean
+.PHONY: install test table1 claims sweep sensitivity figure6 patterns bench clean
 
 install: $(STAMP)
 
@@ -32,19 +33,29 @@ $(STAMP):
 test: $(STAMP)
 	$(PY) -m pytest -q
 
-# `make table1` resumes an interrupted sweep; PROFILE=quick|smoke, WORKERS=N or
-# SCHEDULER=tcp://HOST:PORT (a Dask cluster) override.
+# `make table1` resumes an interrupted sweep; PROFILE=quick|smoke, READING=<name>
+# (reproduce.readings), WORKERS=N or SCHEDULER=tcp://HOST:PORT (a Dask cluster) override.
 sweep: $(STAMP)
-	$(REPRODUCE) sweep --profile $(PROFILE) --db $(DB) $(SWEEP_TARGET)
+	$(REPRODUCE) sweep --profile $(PROFILE) --reading $(READING) --db $(DB) $(SWEEP_TARGET)
 
 table1: sweep
-	$(REPRODUCE) table1 --db $(DB) --out $(OUT)
+	$(REPRODUCE) table1 --db $(DB) --reading $(READING) --profile $(PROFILE) --out $(OUT)
+
+# the paper's claims over the runs table1 wrote
+claims: $(STAMP)
+	$(REPRODUCE) claims --db $(OUT)/runs.csv.gz --reading $(READING) --profile $(PROFILE) --out $(OUT)
+
+# the sensitivity study: the variance grid, then each other choice at variance STUDY_VARIANCE
+STUDY_PROFILE  ?= quick
+STUDY_VARIANCE ?= 0.09
+sensitivity: $(STAMP)
+	$(REPRODUCE) sensitivity --profile $(STUDY_PROFILE) --study $(STUDY_VARIANCE) $(SWEEP_TARGET)
 
 figure6: $(STAMP)
-	$(REPRODUCE) figure6 --out $(OUT)/figures
+	$(REPRODUCE) figure6 --out results/figures
 
 patterns: $(STAMP)
-	$(REPRODUCE) patterns --out $(OUT)/figures
+	$(REPRODUCE) patterns --out results/figures
 
 bench: $(STAMP)
 	$(PY) -m bench.engines

@@ -19,6 +19,9 @@ COMMANDS = {
     "run": ("reproduce.commands.run", "train and evaluate one configuration"),
     "sweep": ("reproduce.commands.sweep", "run a grid profile into the results store, resumably"),
     "table1": ("reproduce.commands.table1", "Table I from the results store, beside the paper's"),
+    "sensitivity": ("reproduce.commands.sensitivity",
+                    "Table I's agreement with the paper under named readings of the protocol"),
+    "claims": ("reproduce.commands.claims", "the paper's claims as verdicts over stored runs"),
     "figure6": ("reproduce.commands.figure6", "train a network and draw its activity (Fig. 6)"),
     "patterns": ("reproduce.commands.patterns", "draw one example sequence per task (Figs. 1-5)"),
 }

@@ -16,6 +16,7 @@ from typing import Optional
 
 import tasks
 from checks import set_checked
+from pybrain_ext.cells import cell_type
 from pybrain_ext.network import INIT_SCOPES, check_architecture
 from pybrain_ext.protocol import (CONTINUE_EPOCHS, CONVERGENCE_DECIMALS, DELTAMAX, DELTAMIN,
                                   ETAMINUS, ETAPLUS, INIT_VARIANCE, MAX_EPOCHS)
@@ -102,6 +103,9 @@ class RunConfig:
             if getattr(self, name) not in allowed:
                 raise ValueError(f"unknown {name} {getattr(self, name)!r}; allowed: "
                                  f"{', '.join(allowed)}")
+        if not cell_type(self.cell).recurrence_in_layer:
+            # the scope changes nothing where no layer has parameters of its own: one key
+            object.__setattr__(self, "init_scope", "all")
         settings = self.rprop()  # checks the training settings
         for name in (f.name for f in fields(RPropSettings)):
             object.__setattr__(self, name, getattr(settings, name))

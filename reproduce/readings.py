@@ -148,12 +148,13 @@ class Reading:
         return ", ".join(f"{k} = {v!r}" for k, v in self.settings)
 
     def matches(self, config):
-        """Whether `config` (a RunConfig or its dict) is a run of this reading, apart
-        from the profile's own cap (``max_epochs`` counts only if the reading sets it)."""
-        data = config if isinstance(config, dict) else dataclasses.asdict(config)
-        values = self.config_values()
+        """Whether `config` (a RunConfig or its JSON dict) is a run of this reading,
+        apart from the profile's own cap (``max_epochs`` counts only if the reading
+        sets it)."""
+        config = config if isinstance(config, RunConfig) else RunConfig(**config)
+        ours = self.apply(config)
         fields = [f for f in READING_FIELDS if f != "max_epochs" or f in dict(self.settings)]
-        return all(data.get(f, _STATED_VALUES[f]) == values[f] for f in fields)
+        return all(getattr(config, f) == getattr(ours, f) for f in fields)
 
 
 # The RunConfig fields a reading may set, and their stated values.
@@ -163,6 +164,16 @@ _STATED_VALUES = {f.name: f.default for f in dataclasses.fields(RunConfig)
 READING_FIELDS = tuple(_STATED_VALUES)
 assert _STATED_VALUES["init_variance"] == INIT_VARIANCE
 assert _STATED_VALUES["max_epochs"] == MAX_EPOCHS
+
+
+def select(runs, reading, profile=None):
+    """The rows of `runs` (store rows or `runs_csv.read`) that are runs of `reading` --
+    and, given a `Profile`, of that profile under it."""
+    import json
+    runs = runs[runs["config"].map(lambda text: reading.matches(json.loads(text)))]
+    if profile is not None:
+        runs = runs[runs["key"].isin({c.key for c in profile.configs(reading)})]
+    return runs
 
 
 def with_overrides(reading, init_variance=None, max_epochs=None):

@@ -261,6 +261,32 @@ class Store:
             raise
         return self._conn.total_changes - before
 
+    def adopt(self, other, keys):
+        """Copy the ``ok`` rows of `keys` that the store at `other` holds and this one
+        lacks, in one transaction; return how many.  A key is a whole configuration
+        and the engines are deterministic, so a run another store has is this run."""
+        _check_file(Path(other))
+        keys = sorted(set(keys))
+        self._conn.execute("ATTACH DATABASE ? AS other", (str(other),))
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._conn.execute("CREATE TEMP TABLE wanted (key TEXT PRIMARY KEY)")
+                self._conn.executemany("INSERT INTO wanted VALUES (?)", ((k,) for k in keys))
+                copied = self._conn.execute(
+                    f"INSERT INTO runs ({', '.join(_NAMES)}) SELECT {', '.join(_NAMES)} "
+                    "FROM other.runs WHERE status = 'ok' AND key IN (SELECT key FROM wanted) "
+                    "ON CONFLICT(key) DO NOTHING").rowcount
+                self._conn.execute("DROP TABLE wanted")
+                self._conn.execute("COMMIT")
+            except BaseException:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                raise
+            return copied
+        finally:
+            self._conn.execute("DETACH DATABASE other")
+
     def runs(self):
         """Every row as a pandas DataFrame, sorted by key (so any order of insertion
         gives the same frame)."""

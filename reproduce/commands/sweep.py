@@ -73,21 +73,31 @@ def execute(args):
                                  args.max_epochs)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    return sweep(args, profile, reading, args.db)
+
+
+def sweep(args, profile, reading, db):
+    """Run `profile` under `reading` into the store `db`; the exit status.
+
+    `args` carries the execution options (``workers``, ``scheduler``, ``engine``,
+    ``batch_size``, ``connect_timeout``, ``retry_failed``, ``no_progress``).
+    """
+    db = str(db)
     try:
-        check(args.db)
+        check(db)
         # Opening an existing store writes nothing (only a blank SQLite file is set up);
         # a new one is created once the workers are up, so bad input leaves no file.
-        store = Store.open(args.db, create=True) if os.path.exists(args.db) else None
+        store = Store.open(db, create=True) if os.path.exists(db) else None
     except StoreError as exc:
         raise UsageError(str(exc)) from None
     try:
-        return _sweep(args, profile, reading, store)
+        return _sweep(args, profile, reading, db, store)
     finally:
         if store is not None:
             store.close()
 
 
-def _sweep(args, profile, reading, store):
+def _sweep(args, profile, reading, db, store):
     configs = profile.configs(reading)
     keys = {c.key for c in configs}
     stored = (store.keys() if store is not None else set()) & keys
@@ -98,7 +108,7 @@ def _sweep(args, profile, reading, store):
     pending = sum(map(len, batches))
     print(f"profile {profile.name}: {profile.describe(reading)}")
     retried = " (to be run again)" if args.retry_failed else ""
-    print(f"store {args.db}: {len(stored):,} of these runs stored already "
+    print(f"store {db}: {len(stored):,} of these runs stored already "
           f"({len(failed):,} failed{retried}), {pending:,} to run in {len(batches):,} "
           f"batches of at most {batch_size}", flush=True)
     if not pending:
@@ -113,7 +123,7 @@ def _sweep(args, profile, reading, store):
     with workers:
         if store is None:
             try:
-                store = Store.open(args.db, create=True)
+                store = Store.open(db, create=True)
             except StoreError as exc:
                 raise UsageError(str(exc)) from None
         print(f"running on {workers.description} with the {args.engine} engine", flush=True)

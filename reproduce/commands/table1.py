@@ -3,7 +3,8 @@
     reproduce table1 [--db results/runs.sqlite] [--out results/] [--profile NAME]
 
 Writes ``table1.csv`` (per task variant x cell type: min, mean and std of the
-test error and the number of runs), ``table1.md`` (the paper's layout with ours,
+test error and the number of runs), ``runs.csv.gz`` (the runs behind it, one
+row each: `reproduce.runs_csv`; not when ``--db`` is itself a runs file), ``table1.md`` (the paper's layout with ours,
 the published value and the difference side by side, and the run counts) and
 ``table1.tex`` (our table in the paper's layout), then prints how complete the
 store is and how well we agree with the published table: mean absolute
@@ -18,20 +19,19 @@ partial store gives a partial table.  The store is only read.  The published
 table is the paper's, shipped with the package, unless ``--published`` names
 another CSV of the same columns (a missing or malformed one is an error).
 """
-import json
-
-from reproduce import table1
+from reproduce import runs_csv, table1
 from reproduce.cli import RELATIVE_PATHS, UsageError, positive_float
 from reproduce.commands import prepare_out_dir
 from reproduce.commands.sweep import DEFAULT_DB
 from reproduce.profiles import PROFILES, get_profile
-from reproduce.readings import STATED, get_reading, with_overrides
-from reproduce.store import Store, StoreError
+from reproduce.readings import STATED, get_reading, select, with_overrides
+from reproduce.store import StoreError
 
 
 def configure(parser):
     parser.add_argument("--db", default=DEFAULT_DB, metavar="PATH",
-                        help=f"the results store (default {DEFAULT_DB}; {RELATIVE_PATHS})")
+                        help=f"the results store, or a runs.csv.gz (default {DEFAULT_DB}; "
+                             f"{RELATIVE_PATHS})")
     parser.add_argument("--out", default="results", metavar="DIR",
                         help="where to write table1.csv, .md and .tex (default results/; "
                              "created if missing)")
@@ -59,16 +59,15 @@ def execute(args):
     except ValueError as exc:
         raise UsageError(f"--published: {exc}") from None
     try:
-        with Store.open(args.db) as store:
-            runs = store.runs()
-    except StoreError as exc:
+        runs = select(runs_csv.load(args.db), reading, profile)
+    except (StoreError, ValueError) as exc:
         raise UsageError(str(exc)) from None
-    runs = runs[runs["config"].map(lambda text: reading.matches(json.loads(text)))]
     if profile is not None:
-        runs = runs[runs["key"].isin({c.key for c in profile.configs(reading)})]
         names = [profile.name]
-    else:
+    elif "profile" in runs:
         names = sorted(set(runs["profile"].dropna()))
+    else:
+        raise UsageError(f"{args.db} is a runs file: name its grid with --profile")
     out = prepare_out_dir(args.out)
 
     ours = table1.summarise(runs, expected=table1.expected_counts(names))
@@ -84,11 +83,15 @@ def execute(args):
                    f"({100 * done / expected:.1f} %), {full} entries complete, "
                    f"{partial} partial, {empty} empty")
 
-    table1.to_csv(ours, out / "table1.csv")
-    (out / "table1.md").write_text(table1.to_markdown(side, source=status, summary=summary))
-    (out / "table1.tex").write_text(table1.to_latex(
+    written = [out / "table1.csv", out / "table1.md", out / "table1.tex"]
+    table1.to_csv(ours, written[0])
+    written[1].write_text(table1.to_markdown(side, source=status, summary=summary))
+    written[2].write_text(table1.to_latex(
         ours, caption=f"Test-set error (\\%) per task variant and cell type; {n_ok:,} runs."))
+    if "code_version" in runs:   # from a store: the runs behind the table, to commit
+        written.append(out / "runs.csv.gz")
+        runs_csv.write(runs, written[-1])
     print(status)
-    print(f"wrote {out / 'table1.csv'}, {out / 'table1.md'}, {out / 'table1.tex'}")
+    print("wrote " + ", ".join(map(str, written)))
     print(summary)
     return 0

@@ -105,7 +105,7 @@ def test_help_lists_every_command_and_says_paths_are_relative(capsys):
         main(["--help"])
     out = capsys.readouterr().out
     assert all(name in out for name in ("run", "sweep", "table1", "figure6", "patterns"))
-    for command in ("sweep", "table1", "figure6", "patterns"):
+    for command in ("sweep", "table1", "sensitivity", "claims", "figure6", "patterns"):
         with pytest.raises(SystemExit):
             main([command, "--help"])
         assert "relative to the current folder" in " ".join(capsys.readouterr().out.split())

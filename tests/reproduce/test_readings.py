@@ -51,6 +51,9 @@ def test_stated_keeps_every_key_written_before_readings_existed():
 def test_every_atom_changes_the_key_and_matches_only_its_runs():
     config = RunConfig(**BASE)
     keys = {config.key}
+    assert get_reading("connections-only").apply(config) == config   # tanh: nothing to scope
+    config = RunConfig(**BASE | dict(cell="gru"))
+    keys = {config.key}
     for part in ("var0.09", "connections-only", "zero-target", "random-validation",
                  "data-per-seed", "cap50"):
         reading = get_reading(part)
@@ -83,11 +86,10 @@ def test_connections_only_keeps_the_gru_matrices_at_pybrains_default_draw():
             assert 0.9 < b.std() < 1.1
         else:
             np.testing.assert_array_equal(a, b)
-    # without a layer of its own parameters the scope changes nothing
+    # without a layer of its own parameters the scope changes nothing (not even the key)
     tanh = RunConfig(**BASE)
-    np.testing.assert_array_equal(
-        make_network(tanh).params,
-        make_network(get_reading("connections-only").apply(tanh)).params)
+    assert get_reading("connections-only").apply(tanh) == tanh
+    assert get_reading("var0.3+connections-only").matches(tanh)
 
 
 def test_zero_target_counts_the_steps_without_a_target():

@@ -180,3 +180,32 @@ def test_replace_failed_replaces_only_failed_rows(tmp_path):
     assert (frame.loc[failed.key, "status"], frame.loc[failed.key, "test_error"]) == ("ok", 3.0)
     assert pd.isna(frame.loc[failed.key, "error"])
     assert frame.loc[ok.key, "test_error"] == 12.5
+
+
+def test_adopt_copies_only_the_wanted_ok_rows(tmp_path):
+    from reproduce.config import RunConfig
+    from reproduce.store import Store, record
+    configs = [RunConfig(task="fdr", k=3, steps_back=3, cell="tanh", layers=1, hidden=2, seed=s)
+               for s in range(3)]
+    result = dict(test_error=1.0, training_error=0.1, validation_error=0.2, epochs=3,
+                  stop_reason="converged", seconds=0.5)
+    def rows(status):
+        return [record(c, status=status, result=result if status == "ok" else None,
+                       error=None if status == "ok" else "boom", engine="batched",
+                       code_version="v", versions={}, host="h", started_at="a",
+                       finished_at="b") for c in configs]
+    with Store.open(tmp_path / "a.sqlite", create=True) as a:
+        a.add(rows("ok")[:2] + rows("failed")[2:])
+    with Store.open(tmp_path / "b.sqlite", create=True) as b:
+        assert b.adopt(tmp_path / "a.sqlite", [c.key for c in configs[1:]]) == 1
+        assert b.adopt(tmp_path / "a.sqlite", [c.key for c in configs]) == 1
+        assert b.adopt(tmp_path / "a.sqlite", [c.key for c in configs]) == 0
+        frame = b.runs()
+    with Store.open(tmp_path / "a.sqlite") as a:
+        original = a.runs()
+    assert set(frame["key"]) == {c.key for c in configs[:2]}
+    import pandas as pd
+    ok = original[original["status"] == "ok"].reset_index(drop=True)
+    assert frame["error"].isna().all() and ok["error"].isna().all()
+    pd.testing.assert_frame_equal(frame.drop(columns="error"), ok.drop(columns="error"),
+                                  check_dtype=False)

@@ -271,7 +271,18 @@ def test_smoke_sweep_then_table1(tmp_path):
     assert shown.returncode == 0, shown.stderr
     assert "8 of 8 runs (100.0 %), 4 entries complete" in shown.stdout
     assert "mean |ours - published|" in shown.stdout
-    assert sorted(p.name for p in out.iterdir()) == ["table1.csv", "table1.md", "table1.tex"]
+    assert sorted(p.name for p in out.iterdir()) == ["runs.csv.gz", "table1.csv", "table1.md",
+                                                     "table1.tex"]
+    # table1.csv is recomputed from the committed runs.csv.gz alone
+    again = tmp_path / "again"
+    shown = reproduce_cli("table1", "--db", out / "runs.csv.gz", "--profile", "smoke",
+                          "--out", again)
+    assert shown.returncode == 0, shown.stderr
+    assert (again / "table1.csv").read_text() == (out / "table1.csv").read_text()
+    assert not (again / "runs.csv.gz").exists()
+    claims = reproduce_cli("claims", "--db", out / "runs.csv.gz", "--out", again)
+    assert claims.returncode == 0, claims.stderr
+    assert "claims, checked" in (again / "claims.md").read_text()
 
 
 def test_another_init_variance_is_other_runs_and_another_table(tmp_path):
