@@ -167,12 +167,8 @@ def compare(ours, published):
     """`ours` with ``<stat>_published`` and ``<stat>_diff`` (ours - published) columns."""
     side = ours.copy()
     for stat in STATISTICS:
-        if published is None:
-            side[f"{stat}_published"] = math.nan
-        else:
-            side[f"{stat}_published"] = [
-                published[stat].get((v, c), math.nan) for v, c in zip(side["variant"],
-                                                                        side["cell"])]
+        side[f"{stat}_published"] = [published[stat].get((v, c), math.nan)
+                                     for v, c in zip(side["variant"], side["cell"])]
         side[f"{stat}_diff"] = side[stat] - side[f"{stat}_published"]
     return side
 

@@ -1,4 +1,4 @@
-"""Grid profiles: the paper's grid (docs/protocol.md §5), quick and smoke, and their validation."""
+"""Grid profiles: the paper's grid (docs/protocol.md §5), quick and smoke, their validation."""
 import pytest
 
 import tasks

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import tasks
 
-# --- the worked examples of docs/protocol.md §1 (inputs -> targets, "." = masked) ----------------
+# --- the worked examples of docs/protocol.md §1 (inputs -> targets, "." = masked) ------------
 WORKED_EXAMPLES = {
     "fdr": dict(k=3, steps_back=2, x="0 2 1 1 0", y=". . 0 2 1"),
     "ddr": dict(k=3, steps_back=None, x="2 0 1 0 2 1 0 1", y=". 2 2 1 0 0 1 1"),
