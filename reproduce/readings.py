@@ -152,8 +152,10 @@ class Reading:
         apart from the profile's own cap (``max_epochs`` counts only if the reading
         sets it)."""
         config = config if isinstance(config, RunConfig) else RunConfig(**config)
-        ours = self.apply(config)
         fields = [f for f in READING_FIELDS if f != "max_epochs" or f in dict(self.settings)]
+        # every field the reading decides, stated ones too, normalised as RunConfig does
+        values = self.config_values()
+        ours = dataclasses.replace(config, **{f: values[f] for f in fields})
         return all(getattr(config, f) == getattr(ours, f) for f in fields)
 
 
