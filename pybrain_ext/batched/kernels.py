@@ -45,6 +45,7 @@ try:
 except ImportError:             # the numpy path runs instead
     numba = None
 
+from pybrain_ext.batched.cells import SAFE_EXP_BOUND
 from tasks.protocol import CELLS
 
 # cell codes of the compiled functions, in the registry's order
@@ -53,7 +54,6 @@ LSTM, GRU, TANH, SIGMOID, RELU = (CODES[name] for name in ("lstm", "gru", "tanh"
                                                           "relu"))
 # cblas enums
 _ROW_MAJOR, _NO_TRANS, _TRANS = 101, 111, 112
-SAFE_EXP_BOUND = 500.0          # cells.SAFE_EXP_BOUND, as a compile-time constant
 
 
 class _UFuncHead(ctypes.Structure):
@@ -145,7 +145,8 @@ if numba is not None:
     @intrinsic
     def _call_dgemm(typingctx, function, trans_a, trans_b, m, n, k, a, lda, b, ldb, beta, c,
                     ldc):
-        """Row-major ``C = op(A) op(B) + beta C`` by the ``cblas_dgemm`` at an address."""
+        """Row-major ``c = op(a) op(b) + beta c`` by the ``cblas_dgemm`` at ``function``
+        (``a, b, c`` addresses)."""
         def codegen(context, builder, signature, args):
             i32, i64, f64 = ir.IntType(32), ir.IntType(64), ir.DoubleType()
             ptr = f64.as_pointer()
@@ -185,12 +186,6 @@ def _apply(function, control, x, y):
     control[4] = 8
     base = control.ctypes.data
     _call_loop(function, base, base + 16, base + 24)
-
-
-@inline
-def _product(dgemm, trans_a, trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc):
-    """``c = op(a) op(b) + beta c`` (row-major; ``a, b, c`` addresses)."""
-    _call_dgemm(dgemm, trans_a, trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc)
 
 
 @inline
@@ -290,8 +285,8 @@ def forward_layer(code, fns, V, X, act, c, tc, steps, seqs, hidden):
     control = np.empty(5, np.uintp)
     for m in range(M):
         for t in range(steps):
-            _product(fns[2], _NO_TRANS, _NO_TRANS, R, S, W, V[m].ctypes.data, W,
-                     X[m].ctypes.data + 8 * t * S, C, 0.0, pre.ctypes.data, S)
+            _call_dgemm(fns[2], _NO_TRANS, _NO_TRANS, R, S, W, V[m].ctypes.data, W,
+                        X[m].ctypes.data + 8 * t * S, C, 0.0, pre.ctypes.data, S)
             first = t == 0
             if code == LSTM:
                 a = act[t]
@@ -410,16 +405,16 @@ def backward_layer(code, fns, V, X, act, c, tc, dh, dh_below, dV, steps, seqs, h
                 _read_rows(X, m, H, column + S, S, h)          # h_t
                 _simple_backward(code, e, h, delta)
             if t > 0 or below:                  # back = V[:, :k]^T delta_t
-                _product(fns[2], _TRANS, _NO_TRANS, k, S, R, V[m].ctypes.data, W,
-                         delta.ctypes.data, S, 0.0, back.ctypes.data, S)
+                _call_dgemm(fns[2], _TRANS, _NO_TRANS, k, S, R, V[m].ctypes.data, W,
+                            delta.ctypes.data, S, 0.0, back.ctypes.data, S)
             if below:
                 for u in range(H):
                     for s in range(S):
                         dh_below[m, u, column + s] += back[HS + u * S + s]
-            # dV += delta_t [h_{t-1}; x_t]^T (a product, then a sum: OpenBLAS's small-matrix
-            # kernels take only beta = 0, and the numpy path sums so)
-            _product(fns[2], _NO_TRANS, _TRANS, R, W, S, delta.ctypes.data, S,
-                     X[m].ctypes.data + 8 * column, C, 0.0, product.ctypes.data, W)
+            # dV += delta_t [h_{t-1}; x_t]^T: a product, then a sum, as the numpy path sums
+            # (beta = 1 need not round the same)
+            _call_dgemm(fns[2], _NO_TRANS, _TRANS, R, W, S, delta.ctypes.data, S,
+                        X[m].ctypes.data + 8 * column, C, 0.0, product.ctypes.data, W)
             dV_m = dV[m].ravel()
             for j in range(R * W):
                 dV_m[j] += product[j]
