@@ -47,13 +47,14 @@ import pandas as pd
 from scipy import stats
 
 import tasks
-from reproduce.protocol import TABLE1_CELL_ORDER
+from reproduce.protocol import TABLE1_AGREEMENT_POINTS, TABLE1_CELL_ORDER
 
 GATED = ("gru", "lstm")
 SIMPLE = ("tanh", "sigmoid", "relu")
 PERFECT_POINTS = 0.05        # "solved perfectly": prints as 0.0 in Table I
 CLOSE_POINTS = 1.0           # "very close to a perfect solution"
-EQUIVALENCE_POINTS = 2.0     # a difference within this many points is "no difference"
+# "No difference": within the margin at which two Table I entries agree (5 points).
+EQUIVALENCE_POINTS = TABLE1_AGREEMENT_POINTS
 CONFIDENCE = 0.95
 BOOTSTRAP_RESAMPLES = 999    # scipy.stats.bootstrap's, for paired differences
 BOOTSTRAP_TABLE = 100        # resamples of the grid behind a table claim's support

@@ -362,6 +362,21 @@ def to_latex(side, caption=""):
     return "\n".join(lines) + "\n"
 
 
+def write_tables(ours, side, out, source="", summary=None):
+    """Write ``table1.csv``, ``.md`` and ``.tex`` into the folder `out`; return their paths.
+
+    `side` is ``compare(ours, published)``; `summary` defaults to its
+    `agreement_text`."""
+    written = [out / "table1.csv", out / "table1.md", out / "table1.tex"]
+    to_csv(ours, written[0])
+    summary = agreement_text(side) if summary is None else summary
+    written[1].write_text(to_markdown(side, source=source, summary=summary))
+    written[2].write_text(to_latex(
+        ours, caption=f"Test-set error (\\%) per task variant and cell type; "
+                      f"{int(ours['n_runs'].sum()):,} runs."))
+    return written
+
+
 def to_csv(ours, path):
     """``table1.csv``: our statistics and run counts (no published values)."""
     ours[[*ROW_COLUMNS, *COUNT_COLUMNS, *STATISTICS]].to_csv(path, index=False,

@@ -6,8 +6,9 @@
 
 For each reading (`reproduce.readings`) in turn: sweeps the profile under it
 into a store of its own, ``<stores>/<reading>.sqlite`` (resumably, on local
-workers or ``--scheduler``, as ``sweep`` does), then writes its runs to
-``<out>/runs/<reading>.csv.gz`` (`reproduce.runs_csv`; commit these: the stores
+workers or ``--scheduler``, as ``sweep`` does), then writes its runs and its
+Table I to ``<results>/<profile>/<reading>/`` (``runs.csv.gz``, `reproduce.runs_csv`,
+and ``table1.csv/.md/.tex``, as ``table1`` writes them; commit these: the stores
 are working files).  Then, from those files, writes ``<out>/sensitivity.csv``
 and ``.md`` (one row per reading: `reproduce.sensitivity`'s measures), the plot
 of agreement against initial variance (``agreement_vs_variance.png``, over
@@ -21,12 +22,13 @@ and the engines are deterministic): ``connections-only`` reruns only the GRU.
 ``--study V`` is the study's list: the variance grid, then each other choice
 alone at variance V, then each epoch cap at V
 (`reproduce.readings.sensitivity_readings`).  With ``--no-sweep`` nothing is
-run: the table is made of what the stores and ``runs/`` files hold.  A reading
+run: the table is made of what the stores and ``runs.csv.gz`` files hold.  A reading
 whose runs are incomplete is tabulated with the runs it has (the ``runs``
 column says how many).  Exit status as ``sweep``'s: 130 on Ctrl-C, 1 when
 batches were lost, 2 for bad input.
 """
 import os
+from pathlib import Path
 
 from reproduce import runs_csv, sensitivity, table1
 from reproduce.batching import BATCH_SIZE
@@ -52,11 +54,14 @@ def configure(parser):
     parser.add_argument("--stores", default="results/stores", metavar="DIR",
                         help="one results store per reading here (default results/stores; "
                              f"{RELATIVE_PATHS})")
+    parser.add_argument("--results", default="results", metavar="DIR",
+                        help="each reading's runs.csv.gz and Table I go to "
+                             "DIR/<profile>/<reading>/ (default results)")
     parser.add_argument("--out", default="results/sensitivity", metavar="DIR",
-                        help="runs/<reading>.csv.gz, sensitivity.csv/.md and plots "
+                        help="sensitivity.csv/.md and plots "
                              "(default results/sensitivity)")
     parser.add_argument("--no-sweep", action="store_true",
-                        help="run nothing: tabulate what the stores and runs/ hold")
+                        help="run nothing: tabulate what the stores and runs files hold")
     parser.add_argument("--published", default=None, metavar="CSV",
                         help="the published Table I (default: the paper's, shipped with the "
                              "package)")
@@ -90,7 +95,8 @@ def execute(args):
         raise UsageError(f"--published: {exc}") from None
     stores = prepare_out_dir(args.stores, "--stores")
     out = prepare_out_dir(args.out)
-    prepare_out_dir(out / "runs")
+    folders = {r.name: prepare_out_dir(Path(args.results) / profile.name / r.name)
+               for r in readings}
     args.retry_failed = False
 
     for number, reading in enumerate(readings, 1):
@@ -109,25 +115,29 @@ def execute(args):
             except StoreError as exc:
                 raise UsageError(str(exc)) from None
             if len(rows):
-                runs_csv.write(rows, out / "runs" / f"{reading.name}.csv.gz")
+                runs_csv.write(rows, folders[reading.name] / "runs.csv.gz")
 
     sides = {}
     for reading in readings:
-        path = out / "runs" / f"{reading.name}.csv.gz"
+        path = folders[reading.name] / "runs.csv.gz"
         if not path.exists():
             print(f"reading {reading.name}: no runs yet ({path})")
             continue
         runs = runs_csv.read(path)
         runs = runs[runs["key"].isin({c.key for c in profile.configs(reading)})]
         ours = table1.summarise(runs, expected=table1.expected_counts([profile.name]))
+        table1.write_tables(ours, table1.compare(ours, published), folders[reading.name],
+                            f"{len(runs):,} runs of profile {profile.name}, reading "
+                            f"{reading.name} ({reading.describe()})")
         sides[reading.name] = table1.compare(ours, published)
     if not sides:
         print("nothing to tabulate")
         return 0
     frame = sensitivity.table(sides)
     expected = profile.n_runs
-    source = (f"Profile `{profile.name}` ({profile.describe()}); every reading's runs are "
-              f"in `runs/<reading>.csv.gz`.  Made by `python -m reproduce sensitivity "
+    source = (f"Profile `{profile.name}` ({profile.describe()}); every reading's runs and "
+              f"Table I are in `{args.results}/{profile.name}/<reading>/`.  Made by "
+              f"`python -m reproduce sensitivity "
               f"--profile {profile.name} "
               + (f"--study {args.study:g}`." if args.study is not None
                  else f"--readings {','.join(sides)}`."))

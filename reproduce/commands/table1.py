@@ -83,11 +83,7 @@ def execute(args):
                    f"({100 * done / expected:.1f} %), {full} entries complete, "
                    f"{partial} partial, {empty} empty")
 
-    written = [out / "table1.csv", out / "table1.md", out / "table1.tex"]
-    table1.to_csv(ours, written[0])
-    written[1].write_text(table1.to_markdown(side, source=status, summary=summary))
-    written[2].write_text(table1.to_latex(
-        ours, caption=f"Test-set error (\\%) per task variant and cell type; {n_ok:,} runs."))
+    written = table1.write_tables(ours, side, out, status, summary)
     if "code_version" in runs:   # from a store: the runs behind the table, to commit
         written.append(out / "runs.csv.gz")
         runs_csv.write(runs, written[-1])

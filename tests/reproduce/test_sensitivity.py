@@ -82,3 +82,41 @@ def test_runs_csv_recomputes_the_table_and_is_byte_stable(tmp_path):
     broken.loc[0, "key"] = "0" * 64
     with pytest.raises(ValueError, match="keys do not match"):
         runs_csv.check_keys(broken)
+
+
+def test_the_command_sweeps_each_reading_then_tabulates(tmp_path):
+    from reproduce.cli import main
+    args = ["sensitivity", "--profile", "smoke", "--readings", "stated,var0.01,connections-only",
+            "--stores", str(tmp_path / "stores"), "--results", str(tmp_path / "results"),
+            "--out", str(tmp_path / "sens"), "--workers", "1", "--no-progress"]
+    assert main(args) == 0
+    for reading in ("stated", "var0.01", "connections-only"):
+        folder = tmp_path / "results" / "smoke" / reading
+        assert {"runs.csv.gz", "table1.csv", "table1.md", "table1.tex"} <= {
+            p.name for p in folder.iterdir()}
+        assert len(runs_csv.read(folder / "runs.csv.gz")) == 8
+    # smoke has no GRU: connections-only's runs are stated's, copied, not run again
+    assert (tmp_path / "results/smoke/connections-only/runs.csv.gz").read_bytes() == \
+        (tmp_path / "results/smoke/stated/runs.csv.gz").read_bytes()
+    frame = pd.read_csv(tmp_path / "sens" / "sensitivity.csv")
+    assert list(frame["reading"]) == ["stated", "var0.01", "connections-only"]
+    assert (frame["runs"] == 8).all() and frame["entries"].eq(4).all()
+    assert (tmp_path / "sens" / "agreement_vs_variance.png").exists()
+    first = (tmp_path / "sens" / "sensitivity.csv").read_text()
+    assert main(args + ["--no-sweep"]) == 0
+    assert (tmp_path / "sens" / "sensitivity.csv").read_text() == first
+
+
+@pytest.mark.parametrize("change, message", [
+    (["--readings", "stated,varx"], "unknown reading atom 'varx'"),
+    (["--readings", "stated,var0.3"], "named twice"),
+    (["--profile", "nope", "--readings", "stated"], "unknown profile"),
+])
+def test_bad_input_is_one_line_and_writes_nothing(tmp_path, capsys, change, message):
+    from reproduce.cli import main
+    args = ["sensitivity", "--profile", "smoke", "--stores", str(tmp_path / "stores"),
+            "--results", str(tmp_path / "results"), "--out", str(tmp_path / "sens")]
+    assert main(args + change) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+    assert not list(tmp_path.iterdir())
