@@ -19,6 +19,8 @@ COMMANDS = {
                     "Table I's agreement with the paper under named readings of the protocol"),
     "claims": ("reproduce.claims_command", "the paper's claims as verdicts over stored runs"),
     "anova": ("reproduce.anova_command", "which factors of the grid drive the test error"),
+    "generalise": ("reproduce.generalise_command",
+                   "do the best and median networks keep their error on longer sequences"),
     "figure6": ("reproduce.figure_command", "train a network and draw its activity (Fig. 6)"),
     "patterns": ("reproduce.patterns_command", "draw one example sequence per task (Figs. 1-5)"),
 }

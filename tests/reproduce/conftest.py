@@ -12,16 +12,17 @@ from reproduce.config import RunConfig
 
 @pytest.fixture
 def make_runs():
-    """``make_runs(error, variants=..., cells=..., ...) -> runs frame`` (the columns of
-    `runs_csv.read`): one ``ok`` run per grid point, test error ``error(config)``."""
+    """``make_runs(error, variants=..., cells=..., ..., **RunConfig fields) -> runs frame``
+    (the columns of `runs_csv.read`): one ``ok`` run per grid point, test error
+    ``error(config)``, validation error 0.1 + 0.01 * seed."""
     def make(error, variants=(("fdr", 3, 3), ("fdr", 4, 3)), cells=("gru", "tanh"),
              architectures=((1, "none"), (2, "both")), widths=(5, 15), delta0=(0.1, 0.01),
-             seeds=(0, 1, 2)):
+             seeds=(0, 1, 2), **fields):
         rows = []
         for (task, k, n), cell, (layers, skip), hidden, d0, seed in itertools.product(
                 variants, cells, architectures, widths, delta0, seeds):
             config = RunConfig(task=task, k=k, steps_back=n, cell=cell, layers=layers,
-                               hidden=hidden, skip=skip, delta0=d0, seed=seed)
+                               hidden=hidden, skip=skip, delta0=d0, seed=seed, **fields)
             rows.append({"key": config.key, "variant": config.variant_id,
                          **dataclasses.asdict(config), "status": "ok",
                          "test_error": float(error(config)), "training_error": 0.1,

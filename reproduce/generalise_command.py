@@ -1,0 +1,78 @@
+"""``python -m reproduce generalise``: do the best and median networks keep their error on longer sequences?
+
+    python -m reproduce generalise --db results/quick/var0.01/runs.csv.gz --reading var0.01 \\
+        --out results/quick/var0.01
+    python -m reproduce generalise --db results/runs.sqlite --lengths 20,100 --picks best
+
+For each task variant x cell, retrains the run with the lowest validation error
+and the median one (batched engine, deterministic) and tests them on fresh
+sequences of each length (`reproduce.generalise`).  Writes
+``generalisation.csv`` (one row per network and length: the cache the report
+reads), ``generalisation.md`` and ``generalisation.png`` (error against length
+per task, one line per cell) to ``--out``; prints which cells keep their error
+when the length grows fivefold.  Minutes on a ``quick`` grid (200 networks).
+``--db`` is a results store or a ``runs.csv.gz``; it is only read.
+"""
+from reproduce import generalise
+from reproduce.anova_command import add_input_options, load_input, made_by
+from reproduce.cli import UsageError, _argument_type, positive_int
+
+
+def _int_list(text):
+    values = [int(part) for part in text.split(",")]
+    return values if all(v >= 1 for v in values) and len(set(values)) == len(values) else None
+
+
+def _pick_list(text):
+    values = [part.strip() for part in text.split(",")]
+    return values if set(values) <= set(generalise.PICKS) and values else None
+
+
+lengths_type = _argument_type(_int_list, lambda v: True,
+                              "distinct positive integers separated by commas")
+picks_type = _argument_type(_pick_list, lambda v: True,
+                            f"some of {','.join(generalise.PICKS)} separated by commas")
+
+
+def configure(parser):
+    add_input_options(parser, "generalisation.csv, .md and .png")
+    parser.add_argument("--lengths", type=lengths_type, default=list(generalise.LENGTHS),
+                        metavar="N,N,...", help="sequence lengths to test (default "
+                        + ",".join(map(str, generalise.LENGTHS)) + ")")
+    parser.add_argument("--sequences", type=positive_int, default=generalise.SEQUENCES,
+                        metavar="N", help=f"fresh sequences per length (default "
+                                          f"{generalise.SEQUENCES})")
+    parser.add_argument("--picks", type=picks_type, default=list(generalise.PICKS),
+                        metavar="NAME,...", help="which run of each variant x cell: "
+                                                 "best, median (default both)")
+
+
+def execute(args):
+    ok, reading, profile, out = load_input(args)
+    try:
+        frame = generalise.generalise(ok, tuple(args.lengths), args.sequences,
+                                      tuple(args.picks))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot create {out}: {exc.strerror or exc}") from None
+    extra = (" --lengths " + ",".join(map(str, args.lengths))
+             + f" --sequences {args.sequences} --picks " + ",".join(args.picks))
+    write(frame, out, f"Reading `{reading.name}` ({reading.describe()}); `{args.db}`.  "
+          f"Made by {made_by('generalise', args, reading, profile, extra)}.")
+    for line in generalise.keep_summary(frame):
+        print(line)
+    print(f"wrote {out / CSV}, {out / 'generalisation.md'}, {out / 'generalisation.png'}")
+    return 0
+
+
+CSV = "generalisation.csv"
+
+
+def write(frame, out, source):
+    """``generalisation.csv``, ``.md`` and ``.png`` of `frame` in `out`."""
+    frame.to_csv(out / CSV, index=False, float_format="%.6g")
+    (out / "generalisation.md").write_text(generalise.to_markdown(frame, source))
+    generalise.plot(frame, out / "generalisation.png")
