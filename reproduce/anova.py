@@ -83,13 +83,14 @@ def _term_of_column(name):
 
 
 def _fit(frame, response, factors):
-    """statsmodels' fit and type-II table of `response` on `factors` + two-way interactions."""
+    """statsmodels' fit and type-II table of `response` on `factors` + two-way interactions
+    (no table, None, when no residual degree of freedom is left)."""
     import statsmodels.formula.api as smf
     from statsmodels.stats.anova import anova_lm
     formula = f"{response} ~ " + " + ".join(
         ":".join(f"C({f})" for f in term) for term in _terms(factors))
     model = smf.ols(formula, frame).fit()
-    return model, anova_lm(model, typ=2)
+    return model, (anova_lm(model, typ=2) if model.df_resid >= 1 else None)
 
 
 def type2_sums(gram, xy, yy, columns, terms):
@@ -138,7 +139,7 @@ def _task_rows(frame, task, bootstrap, rng, confidence):
     rows, designs = [], {}
     for response in RESPONSES:
         model, table = _fit(frame, response, factors)
-        if model.df_resid < 1:
+        if table is None:
             return []
         designs[response] = model
         total = table["sum_sq"].sum()
@@ -221,6 +222,17 @@ def largest_terms(frame, response="error", n=2):
             for task, g in part.groupby("task", sort=False)}
 
 
+def largest_terms_markdown(frame):
+    """A table of the two largest terms per task, of the error and of its rank."""
+    lines = ["| task | two largest terms (error) | two largest terms (rank) |",
+             "|---|---|---|"]
+    error, rank = largest_terms(frame, "error"), largest_terms(frame, "rank")
+    for task in error:
+        fmt = lambda terms: "; ".join(f"{t} {_pct(s)} %" for t, s in terms)  # noqa: E731
+        lines.append(f"| {task} | {fmt(error[task])} | {fmt(rank.get(task, []))} |")
+    return lines
+
+
 def _pct(value):
     return "–" if pd.isna(value) else f"{100 * value:.1f}"
 
@@ -239,12 +251,8 @@ def to_markdown(frame, source=""):
         "A share is a term's sum of squares over the sum of all terms' and the residual's "
         f"(%), with a {CONFIDENCE:.0%} percentile interval over {boot} refits on runs "
         "resampled with replacement.  See `reproduce/anova.py` for how this relates to "
-        "Greff et al.'s fANOVA.", "",
-        "| task | two largest terms (error) | two largest terms (rank) |", "|---|---|---|"]
-    error, rank = largest_terms(frame, "error"), largest_terms(frame, "rank")
-    for task in error:
-        fmt = lambda terms: "; ".join(f"{t} {_pct(s)} %" for t, s in terms)  # noqa: E731
-        lines.append(f"| {task} | {fmt(error[task])} | {fmt(rank.get(task, []))} |")
+        "Greff et al.'s fANOVA.", ""]
+    lines += largest_terms_markdown(frame)
     for task, group in frame.groupby("task", sort=False):
         e = group[group["response"] == "error"].set_index("term")
         r = group[group["response"] == "rank"].set_index("term")

@@ -21,6 +21,7 @@ COMMANDS = {
     "anova": ("reproduce.anova_command", "which factors of the grid drive the test error"),
     "generalise": ("reproduce.generalise_command",
                    "do the best and median networks keep their error on longer sequences"),
+    "report": ("reproduce.report_command", "one REPORT.md of a results folder, with figures"),
     "figure6": ("reproduce.figure_command", "train a network and draw its activity (Fig. 6)"),
     "patterns": ("reproduce.patterns_command", "draw one example sequence per task (Figs. 1-5)"),
 }

@@ -28,6 +28,7 @@ import time
 from reproduce.cli import UsageError, non_negative_int, positive_float, positive_int
 from reproduce.config import ENGINES, RunConfig
 from reproduce.figures import activity_of, save_activity
+from reproduce.readings import STATED, get_reading
 from reproduce.runner import fit_many, make_data
 from reproduce.store import Store, StoreError
 from tasks import TASKS
@@ -71,6 +72,8 @@ def configure(parser):
                                      "configuration options with it")
     parser.add_argument("--db", default=DEFAULT_DB,
                         help=f"results store that --key refers to [{DEFAULT_DB}]")
+    parser.add_argument("--reading", default=STATED, metavar="NAME",
+                        help="the reading of the protocol to train under [stated]")
     parser.add_argument("--sequence", type=non_negative_int, default=0,
                         help="which test sequence to draw [0, the first]")
     parser.add_argument("--engine", choices=ENGINES, default="batched",
@@ -95,7 +98,8 @@ def _configs(args):
         values["skip"] = "none"      # the preset's skip needs two layers; one has no skips
     seeds = [args.seed] if args.seed is not None else list(range(args.seeds or DEFAULT_SEEDS))
     try:
-        return [RunConfig(**values, seed=seed) for seed in seeds]
+        reading = get_reading(args.reading)
+        return [reading.apply(RunConfig(**values, seed=seed)) for seed in seeds]
     except ValueError as exc:
         raise UsageError(str(exc)) from None
 
