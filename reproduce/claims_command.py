@@ -12,50 +12,23 @@ published Table I itself says.  Writes ``claims.csv`` and ``claims.md`` to
 ``--out`` and prints the table.  ``--db`` is a results store or a
 ``runs.csv.gz``; it is only read.
 """
-from pathlib import Path
-
-from reproduce import claims, runs_csv, table1
-from reproduce.cli import UsageError
-from reproduce.profiles import PROFILES, get_profile
-from reproduce.readings import STATED, get_reading, select
-from reproduce.store import StoreError
-from reproduce.sweep_command import DEFAULT_DB
+from reproduce import claims, table1
+from reproduce.selection_options import add_input_options, load_input, made_by, make_out
 
 
 def configure(parser):
-    parser.add_argument("--db", default=DEFAULT_DB, metavar="PATH",
-                        help=f"a results store or a runs.csv.gz (default {DEFAULT_DB})")
-    parser.add_argument("--reading", default=STATED, metavar="NAME",
-                        help="only runs of this reading of the protocol (default stated)")
-    parser.add_argument("--profile", default=None, metavar="NAME",
-                        help=f"only this profile's runs ({', '.join(PROFILES)}); default: all")
-    parser.add_argument("--out", default="results", metavar="DIR",
-                        help="where to write claims.csv and claims.md (default results/)")
+    add_input_options(parser, "claims.csv and claims.md")
     parser.add_argument("--published", default=str(table1.PUBLISHED_CSV), metavar="CSV",
                         help="the published Table I")
 
 
 def execute(args):
-    try:
-        reading = get_reading(args.reading)
-        profile = get_profile(args.profile) if args.profile is not None else None
-        runs = select(runs_csv.load(args.db), reading, profile)
-    except (StoreError, ValueError) as exc:
-        raise UsageError(str(exc)) from None
-    ok = runs[runs["status"] == "ok"]
-    if ok.empty:
-        raise UsageError(f"{args.db} has no ok runs of reading {reading.name}"
-                         + (f" and profile {profile.name}" if profile else ""))
-    out = Path(args.out)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"cannot create {out}: {exc.strerror or exc}") from None
-    frame = claims.evaluate(runs, table1.load_published(args.published))
+    ok, reading, profile, out = load_input(args)
+    make_out(out)
+    frame = claims.evaluate(ok, table1.load_published(args.published))
     source = (f"Reading `{reading.name}` ({reading.describe()}); {len(ok):,} runs of "
               f"`{args.db}`" + (f", profile `{profile.name}`" if profile else "")
-              + f".  Made by `python -m reproduce claims --db {args.db} --reading "
-              f"{reading.name}" + (f" --profile {profile.name}" if profile else "") + "`.")
+              + f".  Made by {made_by('claims', args, reading, profile)}.")
     frame.to_csv(out / "claims.csv", index=False, float_format="%.4f")
     text = claims.to_markdown(frame, source)
     (out / "claims.md").write_text(text)

@@ -205,6 +205,7 @@ def plot(frame, path):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import matplotlib.ticker
 
     task_names = [t for t in TASKS if t in set(frame["task"])]
     fig, axes = plt.subplots(1, len(task_names), figsize=(3.2 * len(task_names), 3.4),
@@ -219,6 +220,7 @@ def plot(frame, path):
         ax.set(title=task, xscale="log", xlabel="sequence length")
         ax.set_xticks(sorted(frame["length"].unique()),
                       [str(n) for n in sorted(frame["length"].unique())])
+        ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
         ax.axvline(SEQUENCE_LENGTH, color="grey", lw=0.8, ls=":")
     axes[0][0].set_ylabel("test error (%), mean over variants")
     axes[0][-1].legend(fontsize=7, title="solid best, dashed median", title_fontsize=7)

@@ -14,8 +14,8 @@ when the length grows fivefold.  Minutes on a ``quick`` grid (200 networks).
 ``--db`` is a results store or a ``runs.csv.gz``; it is only read.
 """
 from reproduce import generalise
-from reproduce.anova_command import add_input_options, load_input, made_by
 from reproduce.cli import UsageError, _argument_type, positive_int
+from reproduce.selection_options import add_input_options, load_input, made_by, make_out
 
 
 def _int_list(text):
@@ -54,10 +54,7 @@ def execute(args):
                                       tuple(args.picks))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"cannot create {out}: {exc.strerror or exc}") from None
+    make_out(out)
     extra = (" --lengths " + ",".join(map(str, args.lengths))
              + f" --sequences {args.sequences} --picks " + ",".join(args.picks))
     write(frame, out, f"Reading `{reading.name}` ({reading.describe()}); `{args.db}`.  "
