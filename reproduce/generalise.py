@@ -33,6 +33,7 @@ from reproduce.sensitivity import CELL_COLOURS
 from tasks.protocol import SEQUENCE_LENGTH, TABLE1_AGREEMENT_POINTS, TABLE1_CELL_ORDER
 from tasks.registry import TASKS
 
+CSV = "generalisation.csv"      # the cache of `generalise`'s results the report reads
 LENGTHS = (20, 40, 100, 200)
 SEQUENCES = 64                   # fresh sequences per length
 FRESH_DATA_SEED = 1_000_000      # + length: far from every training data seed (0 + seed)
@@ -116,9 +117,10 @@ def generalise(runs, lengths=LENGTHS, sequences=SEQUENCES, picks=PICKS):
 
 
 def keeps(frame, factor=KEEP_FACTOR, points=KEEP_POINTS, pick_="best"):
-    """``{task: {cell: (variants kept, variants)}}``: in how many of a task's variants the
-    `pick_` network's error at ``factor`` x 20 steps stays within `points` of its error
-    at 20 steps.  Empty when those two lengths were not both tested."""
+    """``{task: {cell: (variants kept, variants, mean error at 20, mean error at
+    factor x 20)}}``: in how many of a task's variants the `pick_` network's error at
+    ``factor`` x 20 steps stays within `points` of its error at 20 steps, and the two
+    errors' means over the variants.  Empty when those lengths were not both tested."""
     long_ = SEQUENCE_LENGTH * factor
     part = frame[frame["pick"] == pick_]
     wide = part.pivot_table(index=["task", "variant", "cell"], columns="length",
@@ -126,9 +128,12 @@ def keeps(frame, factor=KEEP_FACTOR, points=KEEP_POINTS, pick_="best"):
     if SEQUENCE_LENGTH not in wide or long_ not in wide:
         return {}
     kept = (wide[long_] - wide[SEQUENCE_LENGTH] <= points + 1e-9).rename("kept").reset_index()
+    kept["short"], kept["long"] = wide[SEQUENCE_LENGTH].to_numpy(), wide[long_].to_numpy()
     out = {}
     for (task, cell), group in kept.groupby(["task", "cell"], sort=False):
-        out.setdefault(task, {})[cell] = (int(group["kept"].sum()), len(group))
+        out.setdefault(task, {})[cell] = (int(group["kept"].sum()), len(group),
+                                          float(group["short"].mean()),
+                                          float(group["long"].mean()))
     return {t: out[t] for t in TASKS if t in out}
 
 
@@ -136,7 +141,7 @@ def keep_summary(frame):
     """One line per task: the cells whose best networks keep their error in every variant."""
     lines = []
     for task, cells in keeps(frame).items():
-        kept = [c for c, (k, n) in cells.items() if k == n]
+        kept = [c for c, (k, n, *_) in cells.items() if k == n]
         lines.append(f"{task}: {', '.join(kept) if kept else 'none'}")
     return lines
 
@@ -145,7 +150,8 @@ def keep_markdown(frame):
     """The lines of the table of `keeps` (with the sentence that says what it counts)."""
     lines = [f"Best networks whose error at {SEQUENCE_LENGTH * KEEP_FACTOR} steps is at most "
              f"{KEEP_POINTS:g} points above their error at {SEQUENCE_LENGTH} steps, in how "
-             "many of the task's variants:", ""]
+             "many of the task's variants (in brackets: the mean error over the variants at "
+             f"{SEQUENCE_LENGTH} and at {SEQUENCE_LENGTH * KEEP_FACTOR} steps, %):", ""]
     table = keeps(frame)
     if not table:
         return lines + [f"(needs lengths {SEQUENCE_LENGTH} and "
@@ -154,9 +160,9 @@ def keep_markdown(frame):
     lines += ["| task | " + " | ".join(cells) + " | keep in every variant |",
               "|---|" + "---:|" * len(cells) + "---|"]
     for task, counts in table.items():
-        kept = [c for c, (k, n) in counts.items() if k == n]
+        kept = [c for c, (k, n, *_) in counts.items() if k == n]
         lines.append(f"| {task} | " + " | ".join(
-            "–" if c not in counts else f"{counts[c][0]}/{counts[c][1]}" for c in cells)
+            "–" if c not in counts else "%d/%d (%.1f → %.1f)" % counts[c] for c in cells)
             + f" | {', '.join(kept) or 'none'} |")
     return lines
 

@@ -1,4 +1,4 @@
-"""``python -m reproduce generalise``: do the best and median networks keep their error on longer sequences?
+"""``python -m reproduce generalise``: do the chosen networks keep their error on longer sequences?
 
     python -m reproduce generalise --db results/quick/var0.01/runs.csv.gz --reading var0.01 \\
         --out results/quick/var0.01
@@ -57,19 +57,13 @@ def execute(args):
     make_out(out)
     extra = (" --lengths " + ",".join(map(str, args.lengths))
              + f" --sequences {args.sequences} --picks " + ",".join(args.picks))
-    write(frame, out, f"Reading `{reading.name}` ({reading.describe()}); `{args.db}`.  "
-          f"Made by {made_by('generalise', args, reading, profile, extra)}.")
-    for line in generalise.keep_summary(frame):
-        print(line)
-    print(f"wrote {out / CSV}, {out / 'generalisation.md'}, {out / 'generalisation.png'}")
-    return 0
-
-
-CSV = "generalisation.csv"
-
-
-def write(frame, out, source):
-    """``generalisation.csv``, ``.md`` and ``.png`` of `frame` in `out`."""
-    frame.to_csv(out / CSV, index=False, float_format="%.6g")
+    source = (f"Reading `{reading.name}` ({reading.describe()}); `{args.db}`.  "
+              f"Made by {made_by('generalise', args, reading, profile, extra)}.")
+    frame.to_csv(out / generalise.CSV, index=False, float_format="%.6g")
     (out / "generalisation.md").write_text(generalise.to_markdown(frame, source))
     generalise.plot(frame, out / "generalisation.png")
+    for line in generalise.keep_summary(frame):
+        print(line)
+    print(f"wrote {out / generalise.CSV}, {out / 'generalisation.md'}, "
+          f"{out / 'generalisation.png'}")
+    return 0

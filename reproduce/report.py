@@ -79,8 +79,8 @@ def _section_table1(runs, directory, reading, profile, published):
     sensitivity.plot_scatter({reading.name: side}, directory / "report_scatter.png", columns=1)
     m = sensitivity.metrics(side)
     lines = ["## 1. Table I against the published one", "",
-             f"| MAE min | MAE mean | MAE std | means within 5 | best cell rows | ρ | "
-             f"solved agrees | r of means |", "|---:|---:|---:|---:|---:|---:|---:|---:|",
+             "| MAE min | MAE mean | MAE std | means within 5 | best cell rows | ρ | "
+             "solved agrees | r of means |", "|---:|---:|---:|---:|---:|---:|---:|---:|",
              f"| {m['mae_min']:.1f} | {m['mae_mean']:.1f} | {m['mae_std']:.1f} | "
              f"{m['within_mean']}/{m['entries']} | {m['best_cell']}/{m['rows']} | "
              f"{m['rho']:.2f} | {m['solved']}/{m['entries']} | {m['r_means']:.2f} |", "",
@@ -130,7 +130,7 @@ def _section_anova(runs, directory):
 
 def _section_generalisation(directory, command):
     lines = ["## 4. Does the learned memory generalise to longer sequences?", ""]
-    path = directory / "generalisation.csv"
+    path = directory / generalise.CSV
     if not path.is_file():
         return lines + ["Not computed yet (it retrains 200 networks: minutes).  Run", "",
                         f"    {command}", ""]
@@ -146,12 +146,24 @@ def _section_generalisation(directory, command):
     return lines + ["", "Per network: [generalisation.md](generalisation.md).", ""]
 
 
+def _figure_summary(npz):
+    """`` (seed S of N, test error E %)`` from a figure's NPZ, or nothing."""
+    from reproduce.figures import load_figure_data
+    try:
+        summary = load_figure_data(npz)["summary"]
+    except (OSError, KeyError, ValueError):
+        return ""
+    return (f" (the lowest validation error of {summary['seeds_tried']} seeds: seed "
+            f"{summary['seed']}, test error {summary['test_error']:.1f} %)")
+
+
 def _section_figures(directory, commands):
     lines = ["## 5. Figure 6 and its GRU companion", ""]
     for stem, (what, _) in FIGURES.items():
         path = directory / "figures" / f"{stem}.png"
         if path.is_file():
-            lines += [f"{what[0].upper()}{what[1:]}:", "", f"![{stem}](figures/{stem}.png)", ""]
+            lines += [f"{what[0].upper()}{what[1:]}{_figure_summary(path.with_suffix('.npz'))}:",
+                      "", f"![{stem}](figures/{stem}.png)", ""]
         else:
             lines += [f"{what[0].upper()}{what[1:]}: not drawn yet; run `{commands[stem]}`.",
                       ""]
@@ -198,7 +210,7 @@ def build(directory, reading, profile=None, published=None):
     made = commands(directory, reading, profile)
     lines = [f"# Report: reading `{reading.name}`"
              + (f", profile `{profile.name}`" if profile else ""), "",
-             f"{reading.describe().capitalize()}; {len(ok):,} runs in `runs.csv.gz`"
+             f"Reading: {reading.describe()}; {len(ok):,} runs in `runs.csv.gz`"
              + (f" ({len(runs) - len(ok)} failed)" if len(runs) > len(ok) else "") + ".  "
              f"Made by `{made['report']}` (seconds; it trains nothing).", ""]
     lines += _section_table1(ok, directory, reading, profile, published)

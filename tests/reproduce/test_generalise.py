@@ -32,7 +32,7 @@ def test_a_network_that_solves_fdr_stays_at_zero_at_length_100(make_runs):
     assert list(frame["length"]) == [20, 100]
     assert (frame["retrained_test_error"] == 0).all()
     assert (frame["error"] == 0).all()
-    assert generalise.keeps(frame) == {"fdr": {"tanh": (1, 1)}}
+    assert generalise.keeps(frame) == {"fdr": {"tanh": (1, 1, 0.0, 0.0)}}
     # fresh sequences are not the training ones
     data = generalise.fresh_data(RunConfig.from_json(runs["config"].iloc[0]), 20)
     assert data.seed == generalise.FRESH_DATA_SEED + 20
@@ -41,7 +41,7 @@ def test_a_network_that_solves_fdr_stays_at_zero_at_length_100(make_runs):
 def test_keeps_counts_variants_within_the_margin():
     rows = [dict(task="fdr", variant=v, cell="relu", pick="best", length=n, error=e)
             for v, errors in (("a", (0, 3)), ("b", (0, 40))) for n, e in zip((20, 100), errors)]
-    assert generalise.keeps(pd.DataFrame(rows)) == {"fdr": {"relu": (1, 2)}}
+    assert generalise.keeps(pd.DataFrame(rows)) == {"fdr": {"relu": (1, 2, 0.0, 21.5)}}
 
 
 def cli(*args):
