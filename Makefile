@@ -1,11 +1,15 @@
-# Every target is a thin call of `python -m reproduce ...` (or pytest).
-# `make test` and `make table1` create .venv from requirements.txt when it is
-# missing or older than requirements.txt.
+# Every target is a thin call of `reproduce ...` (the console script of this package,
+# the same as `python -m reproduce ...`) or pytest.  `make test` and `make table1`
+# create .venv and install requirements.txt and the package (editable) when .venv is
+# missing or was installed from another requirements.txt or pyproject.toml (the
+# stamp's name is a hash of their contents, so a fresh clone installs once).
 
 PYTHON ?= python3.11
 VENV   := .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed
+STAMP  := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | $(PYTHON) -c \
+            "import hashlib, sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest()[:16])")
+REPRODUCE := $(VENV)/bin/reproduce
 
 PROFILE   ?= paper
 READING   ?= stated
@@ -20,9 +24,10 @@ SWEEP_TARGET = $(if $(SCHEDULER),--scheduler $(SCHEDULER),--workers $(WORKERS))
 
 install: $(STAMP)
 
-$(STAMP): requirements.txt
+$(STAMP):
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -e .
+	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
 test: $(STAMP)
@@ -31,29 +36,29 @@ test: $(STAMP)
 # `make table1` resumes an interrupted sweep; PROFILE=quick|smoke, READING=<name>
 # (reproduce.readings), WORKERS=N or SCHEDULER=tcp://HOST:PORT (a Dask cluster) override.
 sweep: $(STAMP)
-	$(PY) -m reproduce sweep --profile $(PROFILE) --reading $(READING) --db $(DB) $(SWEEP_TARGET)
+	$(REPRODUCE) sweep --profile $(PROFILE) --reading $(READING) --db $(DB) $(SWEEP_TARGET)
 
 table1: sweep
-	$(PY) -m reproduce table1 --db $(DB) --reading $(READING) --profile $(PROFILE) --out $(OUT)
+	$(REPRODUCE) table1 --db $(DB) --reading $(READING) --profile $(PROFILE) --out $(OUT)
 
 # the paper's claims over the runs table1 wrote
 claims: $(STAMP)
-	$(PY) -m reproduce claims --db $(OUT)/runs.csv.gz --reading $(READING) --profile $(PROFILE) --out $(OUT)
+	$(REPRODUCE) claims --db $(OUT)/runs.csv.gz --reading $(READING) --profile $(PROFILE) --out $(OUT)
 
 # the sensitivity study: the variance grid, then each other choice at variance STUDY_VARIANCE
 STUDY_PROFILE  ?= quick
 STUDY_VARIANCE ?= 0.09
 sensitivity: $(STAMP)
-	$(PY) -m reproduce sensitivity --profile $(STUDY_PROFILE) --study $(STUDY_VARIANCE) $(SWEEP_TARGET)
+	$(REPRODUCE) sensitivity --profile $(STUDY_PROFILE) --study $(STUDY_VARIANCE) $(SWEEP_TARGET)
 
 figure6: $(STAMP)
-	$(PY) -m reproduce figure6 --out results/figures
+	$(REPRODUCE) figure6 --out results/figures
 
 patterns: $(STAMP)
-	$(PY) -m reproduce patterns --out results/figures
+	$(REPRODUCE) patterns --out results/figures
 
 bench: $(STAMP)
 	$(PY) -m bench.engines
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info

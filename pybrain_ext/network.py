@@ -1,4 +1,4 @@
-"""The paper's networks, built from PyBrain parts (PROTOCOL.md §2).
+"""The paper's networks, built from PyBrain parts (docs/protocol.md §2).
 
 :func:`build_network` returns a sorted ``RecurrentNetwork``; :func:`param_layout`
 says which slice of its flat ``params`` belongs to which connection, so other
@@ -8,22 +8,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pybrain3.structure import (BiasUnit, FullConnection, LinearLayer, LSTMLayer,
-                                RecurrentNetwork, SigmoidLayer, SoftmaxLayer,
-                                TanhLayer)
+from pybrain3.structure import (BiasUnit, FullConnection, LinearLayer, RecurrentNetwork,
+                                SoftmaxLayer)
 
-from pybrain_ext.layers import GRULayer, ReluLayer
-from tasks.protocol import CELLS, INIT_VARIANCE, SKIPS
-
-# cell name -> (PyBrain layer class, inputs per unit)
-CELL_LAYERS = {
-    "lstm": (LSTMLayer, 4),
-    "gru": (GRULayer, 3),
-    "tanh": (TanhLayer, 1),
-    "sigmoid": (SigmoidLayer, 1),
-    "relu": (ReluLayer, 1),
-}
-assert tuple(CELL_LAYERS) == CELLS
+from checks import check_number
+from pybrain_ext.cells import cell_type
+from pybrain_ext.protocol import INIT_VARIANCE, SKIPS
 
 # Which parameters the initial variance covers (initial_params): "all" is the
 # protocol's; "connections" leaves a layer's own parameters (the GRU's recurrent
@@ -38,24 +28,22 @@ OUTPUT_LAYERS = {"softmax": SoftmaxLayer, "linear": LinearLayer}
 
 
 def check_architecture(cell, layers, hidden, skip, indim=1, outdim=1):
-    """Check an architecture (PROTOCOL.md §2); return ``(layers, hidden, indim, outdim)``
-    as plain ints, or raise ValueError naming what is allowed.
+    """Check an architecture (docs/protocol.md §2); return ``(layers, hidden, indim,
+    outdim)`` as plain ints, or raise ValueError naming what is allowed.
 
     The one check behind `build_network`, the batched engine's ``Architecture``
-    and ``RunConfig``.
+    and ``RunConfig``.  The sizes have no upper bound here; `memory_estimate`
+    says what a network of them needs.
     """
-    if cell not in CELL_LAYERS:
-        raise ValueError(f"unknown cell {cell!r}; allowed: {', '.join(CELLS)}")
+    cell_type(cell)
     if skip not in SKIPS:
         raise ValueError(f"unknown skip {skip!r}; allowed: {', '.join(SKIPS)}")
-    sizes = dict(layers=layers, hidden=hidden, indim=indim, outdim=outdim)
-    for name, value in sizes.items():
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    if layers == 1 and skip != "none":
+    sizes = tuple(check_number(name, value, int, minimum=1) for name, value in
+                  dict(layers=layers, hidden=hidden, indim=indim, outdim=outdim).items())
+    if sizes[0] == 1 and skip != "none":
         raise ValueError(f"skip {skip!r} needs layers >= 2; with layers=1 only "
                          "'none' is allowed")
-    return tuple(int(v) for v in sizes.values())
+    return sizes
 
 
 def build_network(cell, indim, outdim, layers, hidden, skip="none", seed=0,
@@ -64,8 +52,9 @@ def build_network(cell, indim, outdim, layers, hidden, skip="none", seed=0,
 
     Parameters
     ----------
-    cell : {'lstm', 'gru', 'tanh', 'sigmoid', 'relu'}
-        Unit type of every hidden layer.
+    cell : str
+        Unit type of every hidden layer, a key of `pybrain_ext.cells.CELL_TYPES`
+        ('lstm', 'gru', 'tanh', 'sigmoid', 'relu').
     indim, outdim : int
         Sizes of the (one-hot, linear) input layer and the softmax output.
     layers : int
@@ -78,7 +67,7 @@ def build_network(cell, indim, outdim, layers, hidden, skip="none", seed=0,
     seed : int
         Seeds the generator the parameters are drawn from.
     init_variance : float
-        Every parameter ~ N(0, init_variance) [PROTOCOL §2: 0.3].
+        Every parameter ~ N(0, init_variance) [docs/protocol.md §2: 0.3].
     output : {'softmax', 'linear'}
         Output layer; ``linear`` only for gradient checks.
     init_scope : {'all', 'connections'}
@@ -89,14 +78,14 @@ def build_network(cell, indim, outdim, layers, hidden, skip="none", seed=0,
     pybrain3.structure.RecurrentNetwork
         Sorted, with modules named ``in``, ``hidden0``, ..., ``out``, ``bias``
         and connections named ``'<from>-><to>'``.  The bias unit feeds only the
-        output; each non-GRU hidden layer has a recurrent self-connection.
+        output; each hidden layer whose recurrence is not inside the layer (all
+        but the GRU) has a recurrent self-connection.
     """
     layers, hidden, indim, outdim = check_architecture(cell, layers, hidden, skip,
                                                        indim, outdim)
     if output not in OUTPUT_LAYERS:
         raise ValueError(f"unknown output {output!r}; allowed: {', '.join(OUTPUT_LAYERS)}")
-    if not init_variance > 0:
-        raise ValueError(f"init_variance must be positive, got {init_variance!r}")
+    init_variance = check_number("init_variance", init_variance, float, above=0)
 
     # PyBrain draws from numpy's global state as it constructs every parameter
     # container; those draws are overwritten below, and the state is put back
@@ -114,7 +103,7 @@ def initial_params(layout, seed=0, init_variance=INIT_VARIANCE, init_scope="all"
     """The initial flat parameter vector of a network of parameter layout ``layout``.
 
     One draw from ``np.random.default_rng(seed)``; with ``init_scope="all"``
-    every parameter ~ N(0, init_variance) [PROTOCOL §2].  With
+    every parameter ~ N(0, init_variance) [docs/protocol.md §2].  With
     ``"connections"`` only the connections' parameters have that variance and
     a layer's own parameters (the GRU's ``U_r, U_z, U_h``) keep PyBrain's own
     draw, N(0, 1) (``ParameterContainer.stdParams``): what scaling every
@@ -143,12 +132,12 @@ def initial_params(layout, seed=0, init_variance=INIT_VARIANCE, init_scope="all"
 
 
 def _assemble(cell, indim, outdim, layers, hidden, skip, output):
-    layer_class, _ = CELL_LAYERS[cell]
+    cell = cell_type(cell)
     net = RecurrentNetwork()
     inp = LinearLayer(indim, name="in")
     out = OUTPUT_LAYERS[output](outdim, name="out")
     bias = BiasUnit(name="bias")
-    hid = [layer_class(hidden, name=f"hidden{i}") for i in range(layers)]
+    hid = [cell.layer(hidden, name=f"hidden{i}") for i in range(layers)]
     net.addInputModule(inp)
     for h in hid:
         net.addModule(h)
@@ -169,7 +158,7 @@ def _assemble(cell, indim, outdim, layers, hidden, skip, output):
     if skip in ("out", "both"):
         for h in hid[:-1]:
             connect(h, out)
-    if cell != "gru":  # the GRU's recurrence is inside the layer
+    if not cell.recurrence_in_layer:
         for h in hid:
             net.addRecurrentConnection(FullConnection(h, h, name=f"{h.name}->{h.name}"))
     net.sortModules()

@@ -15,59 +15,12 @@ per-time-step buffers -- the numbers PyBrain computed, not a re-computation::
 The dictionary has the same form as the batched engine's
 ``pybrain_ext.batched.record(arch, params, inputs)``, so the two can be
 compared key by key: one entry ``hidden<i>`` per hidden layer with the
-quantities of `QUANTITIES` for its cell, and ``out`` with ``y``.
+quantities its cell type records (``CELL_TYPES[cell].quantities``, read from the
+layer's buffers by ``CELL_TYPES[cell].buffers``), and ``out`` with ``y``.
 """
 import numpy as np
 
-from pybrain_ext.network import CELL_LAYERS
-
-# cell -> the quantities recorded for each unit, in the order figures draw them
-# (PROTOCOL.md §2 names them):
-#   lstm: input, forget and output gates, cell input g = tanh(a_g), cell state, output
-#   gru:  reset and update gates, candidate h-hat, output
-#   simple cells: the activation
-QUANTITIES = {
-    "lstm": ("i", "f", "o", "g", "c", "h"),
-    "gru": ("r", "z", "hhat", "h"),
-    "tanh": ("h",),
-    "sigmoid": ("h",),
-    "relu": ("h",),
-}
-assert tuple(QUANTITIES) == tuple(CELL_LAYERS)
-
-GATES = frozenset({"i", "f", "o", "r", "z"})
-"""Quantities that are sigmoid gates, i.e. lie in (0, 1)."""
-
-# exact layer class -> cell name (TanhLayer and friends are not subclasses of each other)
-_CELL_OF_CLASS = {layer_class: cell for cell, (layer_class, _) in CELL_LAYERS.items()}
-
-
-def _lstm_buffers(layer, steps):
-    # PyBrain's LSTMLayer keeps the gates and the state; the cell input g is
-    # the layer's own transfer function of the third quarter of its input.
-    dim = layer.outdim
-    return {"i": layer.ingate[:steps],
-            "f": layer.forgetgate[:steps],
-            "o": layer.outgate[:steps],
-            "g": layer.g(layer.inputbuffer[:steps, 2 * dim:3 * dim]),
-            "c": layer.state[:steps],
-            "h": layer.outputbuffer[:steps]}
-
-
-def _gru_buffers(layer, steps):
-    return {"r": layer.resetgate[:steps],
-            "z": layer.updategate[:steps],
-            "hhat": layer.candidate[:steps],
-            "h": layer.outputbuffer[:steps]}
-
-
-def _activation_buffers(layer, steps):
-    return {"h": layer.outputbuffer[:steps]}
-
-
-_BUFFERS = {"lstm": _lstm_buffers, "gru": _gru_buffers, "tanh": _activation_buffers,
-            "sigmoid": _activation_buffers, "relu": _activation_buffers}
-assert set(_BUFFERS) == set(QUANTITIES)
+from pybrain_ext.cells import CELL_TYPES
 
 
 def hidden_layers(net):
@@ -87,11 +40,13 @@ def hidden_layers(net):
     layers = []
     for i in range(count):
         layer = net[f"hidden{i}"]
-        cell = _CELL_OF_CLASS.get(type(layer))
+        # the exact layer class (TanhLayer and friends are not subclasses of each other)
+        cell = next((c for c in CELL_TYPES.values() if type(layer) is c.layer), None)
         if cell is None or getattr(layer, "peepholes", False):
             raise ValueError(f"hidden{i} is a {type(layer).__name__}; record knows "
-                             f"{', '.join(c.__name__ for c in _CELL_OF_CLASS)} (no peepholes)")
-        layers.append((f"hidden{i}", cell))
+                             f"{', '.join(c.layer.__name__ for c in CELL_TYPES.values())} "
+                             "(no peepholes)")
+        layers.append((f"hidden{i}", cell.name))
     return layers
 
 
@@ -114,7 +69,7 @@ def record(net, inputs):
     -------
     dict
         ``{"hidden0": {q: array}, ..., "out": {"y": array}}``, where the
-        quantities ``q`` of a hidden layer are ``QUANTITIES[cell]``, each array
+        quantities ``q`` of a hidden layer are its cell type's ``quantities``, each array
         of shape ``(S, T, hidden)``, and ``y`` the softmax outputs, shape
         ``(S, T, outdim)``.  All float64, freshly allocated.
 
@@ -137,7 +92,7 @@ def record(net, inputs):
     n_seq, steps = x.shape
     codes = np.eye(net.indim)
     result = {name: {q: np.empty((n_seq, steps, net[name].outdim))
-                     for q in QUANTITIES[cell]}
+                     for q in CELL_TYPES[cell].quantities}
               for name, cell in layers}
     result["out"] = {"y": np.empty((n_seq, steps, net.outdim))}
     out = net["out"]
@@ -146,7 +101,7 @@ def record(net, inputs):
         for t in range(steps):
             net.activate(codes[x[s, t]])
         for name, cell in layers:
-            for q, values in _BUFFERS[cell](net[name], steps).items():
+            for q, values in CELL_TYPES[cell].buffers(net[name], steps).items():
                 result[name][q][s] = values
         result["out"]["y"][s] = out.outputbuffer[:steps]
     net.reset()

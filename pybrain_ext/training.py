@@ -1,4 +1,4 @@
-"""The paper's training, through PyBrain itself (PROTOCOL.md §3).
+"""The paper's training, through PyBrain itself (docs/protocol.md §3).
 
 ``RPropMinusTrainer`` (full batch over the training sequences, importance mask)
 with early stopping by PyBrain's ``trainUntilConvergence`` rule on a *fixed*
@@ -17,8 +17,9 @@ import numpy as np
 
 from pybrain3.supervised.trainers import RPropMinusTrainer
 
-from tasks.protocol import (CONTINUE_EPOCHS, CONVERGENCE_DECIMALS, DELTAMAX, DELTAMIN,
-                            ETAMINUS, ETAPLUS, MAX_EPOCHS)
+from checks import set_checked
+from pybrain_ext.protocol import (CONTINUE_EPOCHS, CONVERGENCE_DECIMALS, DELTAMAX, DELTAMIN,
+                                  ETAMINUS, ETAPLUS, MAX_EPOCHS)
 
 STOP_REASONS = ("converged", "validation rose", "max_epochs", "diverged")
 
@@ -51,15 +52,10 @@ class RPropSettings:
 
     def __post_init__(self):
         for name in ("delta0", "etaplus", "etaminus", "deltamin", "deltamax"):
-            value = getattr(self, name)
-            if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
-                raise ValueError(f"{name} must be a positive number, got {value!r}")
-        for name in ("continue_epochs", "convergence_decimals", "max_epochs"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
-        if self.continue_epochs < 1:
-            raise ValueError(f"continue_epochs must be at least 1, got {self.continue_epochs}")
+            set_checked(self, name, float, above=0)
+        set_checked(self, "continue_epochs", int, minimum=1)
+        for name in ("convergence_decimals", "max_epochs"):
+            set_checked(self, name, int, minimum=0)
 
     def trainer_kwargs(self):
         """Keyword arguments of PyBrain's ``RPropMinusTrainer``."""

@@ -1,6 +1,6 @@
-"""``python -m reproduce <command> ...``; see ``python -m reproduce --help``."""
+"""``python -m reproduce <command> ...``, the same as ``reproduce <command> ...``."""
 import sys
 
 from reproduce.cli import main
 
-sys.exit(main())
+sys.exit(main(prog="python -m reproduce"))

@@ -47,7 +47,7 @@ import pandas as pd
 from scipy import stats
 
 import tasks
-from tasks.protocol import TABLE1_CELL_ORDER
+from reproduce.protocol import TABLE1_CELL_ORDER
 
 GATED = ("gru", "lstm")
 SIMPLE = ("tanh", "sigmoid", "relu")

@@ -8,7 +8,6 @@ so the same configuration is recognised in any process and never run twice.
                     skip="both", delta0=0.1, seed=0)
     cfg.key  # 'c0ffee...'
 """
-import functools
 import hashlib
 import json
 import platform
@@ -16,10 +15,13 @@ from dataclasses import asdict, dataclass, fields
 from typing import Optional
 
 import tasks
+from checks import set_checked
+from pybrain_ext.cells import cell_type
 from pybrain_ext.network import INIT_SCOPES, check_architecture
+from pybrain_ext.protocol import (CONTINUE_EPOCHS, CONVERGENCE_DECIMALS, DELTAMAX, DELTAMIN,
+                                  ETAMINUS, ETAPLUS, INIT_VARIANCE, MAX_EPOCHS)
 from pybrain_ext.training import STOP_REASONS, UNTARGETED_STEPS, RPropSettings
-from tasks.protocol import (CONTINUE_EPOCHS, CONVERGENCE_DECIMALS, DATA_SEED, DELTAMAX,
-                            DELTAMIN, ETAMINUS, ETAPLUS, INIT_VARIANCE, MAX_EPOCHS)
+from tasks.protocol import DATA_SEED, SEQUENCE_LENGTH
 
 ENGINES = ("pybrain", "batched")
 
@@ -32,14 +34,9 @@ CHOICES = {"init_scope": INIT_SCOPES, "untargeted": UNTARGETED_STEPS,
            "validation": VALIDATION_SPLITS, "data_sets": DATA_SETS}
 
 
-def _check_int(name, value, minimum):
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-
-
 @dataclass(frozen=True)
 class RunConfig:
-    """Everything that determines one run (PROTOCOL.md §1-3).
+    """Everything that determines one run (docs/protocol.md §1-3).
 
     The task variant (``task``, ``k``, ``steps_back``), the network (``cell``,
     ``layers``, ``hidden``, ``skip``), training (``delta0`` and the protocol's
@@ -89,26 +86,29 @@ class RunConfig:
     data_sets: str = "per_variant"
 
     def __post_init__(self):
-        tasks.Variant(self.task, self.k, self.steps_back)  # validates the variant
+        # Every check writes back the plain value (np.int64(3) -> 3, 1e-1 -> 0.1), so that
+        # equal configurations serialise alike and give one key.
+        variant = tasks.Variant(self.task, self.k, self.steps_back)
+        variant.check_length(SEQUENCE_LENGTH)
+        object.__setattr__(self, "k", variant.k)
+        object.__setattr__(self, "steps_back", variant.steps_back)
         layers, hidden, _, _ = check_architecture(self.cell, self.layers, self.hidden,
                                                   self.skip)
         object.__setattr__(self, "layers", layers)
         object.__setattr__(self, "hidden", hidden)
-        _check_int("seed", self.seed, 0)
-        _check_int("data_seed", self.data_seed, 0)
-        if not (isinstance(self.init_variance, (int, float)) and self.init_variance > 0):
-            raise ValueError(f"init_variance must be positive, got {self.init_variance!r}")
+        set_checked(self, "seed", int, minimum=0)
+        set_checked(self, "data_seed", int, minimum=0)
+        set_checked(self, "init_variance", float, above=0)
         for name, allowed in CHOICES.items():
             if getattr(self, name) not in allowed:
                 raise ValueError(f"unknown {name} {getattr(self, name)!r}; allowed: "
                                  f"{', '.join(allowed)}")
-        if not _has_own_params(self.cell):
+        if not cell_type(self.cell).recurrence_in_layer:
             # the scope changes nothing where no layer has parameters of its own: one key
             object.__setattr__(self, "init_scope", "all")
-        # normalise numbers so that 0.1 and 1e-1, 3 and 3.0 give one key
-        for name in ("delta0", "etaplus", "etaminus", "deltamin", "deltamax", "init_variance"):
-            object.__setattr__(self, name, float(getattr(self, name)))
-        self.rprop()  # validates the training settings
+        settings = self.rprop()  # checks the training settings
+        for name in (f.name for f in fields(RPropSettings)):
+            object.__setattr__(self, name, getattr(settings, name))
 
     @property
     def variant(self):
@@ -169,16 +169,9 @@ class RunConfig:
 _DEFAULTS = {f.name: f.default for f in fields(RunConfig)}
 
 
-@functools.lru_cache(maxsize=None)
-def _has_own_params(cell):
-    """Whether `cell`'s layers hold parameters of their own (PyBrain's layout)."""
-    from pybrain_ext.batched import Architecture
-    return any(b.kind == "module" for b in Architecture(cell, 1, 1, "none", 1, 1).layout())
-
-
 @dataclass(frozen=True)
 class RunResult:
-    """The outcome of one run (PROTOCOL.md §4)."""
+    """The outcome of one run (docs/protocol.md §4)."""
     test_error: float           # % of unmasked test steps misclassified
     training_error: float       # importance-weighted squared error, restored parameters
     validation_error: float     # the best validation error

@@ -28,9 +28,10 @@ import pandas as pd
 import tasks
 from pybrain_ext.batched import Architecture, Sequences, classification_error
 from pybrain_ext.batched.runtime import one_blas_thread
+from reproduce.protocol import TABLE1_AGREEMENT_POINTS, TABLE1_CELL_ORDER
 from reproduce.runner import fit_many
 from reproduce.sensitivity import CELL_COLOURS
-from tasks.protocol import SEQUENCE_LENGTH, TABLE1_AGREEMENT_POINTS, TABLE1_CELL_ORDER
+from tasks.protocol import SEQUENCE_LENGTH
 from tasks.registry import TASKS
 
 CSV = "generalisation.csv"      # the cache of `generalise`'s results the report reads

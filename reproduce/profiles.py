@@ -1,6 +1,6 @@
 """Grid profiles: small declarative descriptions of a sweep that expand to `RunConfig`s.
 
-``paper`` is the whole grid of PROTOCOL.md §5, read from ``tasks.protocol``;
+``paper`` is the whole grid of docs/protocol.md §5, read from ``reproduce.protocol``;
 ``quick`` covers every task variant, cell type and step size with fewer
 architectures, widths and seeds (minutes on two cores); ``smoke`` takes
 seconds and exists for tests and for trying the machinery out::
@@ -22,12 +22,12 @@ from dataclasses import dataclass
 
 import tasks
 from reproduce.config import RunConfig
-from tasks.protocol import (CELLS, GRID_DELTA0, GRID_LAYERS, GRID_SEEDS, GRID_WIDTHS,
-                            MAX_EPOCHS, SKIPS)
+from pybrain_ext.protocol import MAX_EPOCHS, SKIPS
+from reproduce.protocol import GRID_CELLS, GRID_DELTA0, GRID_LAYERS, GRID_SEEDS, GRID_WIDTHS
 
 
 def grid_architectures(layers=GRID_LAYERS, skips=SKIPS):
-    """The (layers, skip) pairs of a grid: one layer only without skips (PROTOCOL.md §2).
+    """The (layers, skip) pairs of a grid: one layer only without skips (docs/protocol.md §2).
 
     With the protocol's axes: (1, none) and (L, s) for L in {2, 3} and s in
     {none, in, out, both} -- 9 architectures.
@@ -45,7 +45,7 @@ class Profile:
     variants : tuple of str
         Task variant ids (``tasks.Variant.id``), e.g. ``"fdr-n3-k4"``.
     cells : tuple of str
-        Cell types, from ``protocol.CELLS``.
+        Cell types, keys of ``pybrain_ext.cells.CELL_TYPES``.
     architectures : tuple of (int, str)
         (hidden layers, skip) pairs; one layer only with skip ``"none"``.
     widths, delta0, seeds : tuple
@@ -136,14 +136,14 @@ _ALL_VARIANTS = tuple(v.id for v in tasks.variants())
 PROFILES = {p.name: p for p in (
     Profile(
         name="paper",
-        description="the whole grid of PROTOCOL.md section 5 (hours to days)",
-        variants=_ALL_VARIANTS, cells=CELLS, architectures=grid_architectures(),
+        description="the whole grid of docs/protocol.md section 5 (hours to days)",
+        variants=_ALL_VARIANTS, cells=GRID_CELLS, architectures=grid_architectures(),
         widths=GRID_WIDTHS, delta0=GRID_DELTA0, seeds=GRID_SEEDS),
     Profile(
         name="quick",
         description="every variant, cell and step size; 4 of the 9 architectures, "
                     "3 of the 5 widths, 2 of the 3 seeds (minutes on 2 cores)",
-        variants=_ALL_VARIANTS, cells=CELLS,
+        variants=_ALL_VARIANTS, cells=GRID_CELLS,
         architectures=((1, "none"), (2, "none"), (2, "both"), (3, "both")),
         widths=(5, 15, 50), delta0=GRID_DELTA0, seeds=(0, 1)),
     Profile(

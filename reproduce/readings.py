@@ -1,7 +1,7 @@
 """Readings of the protocol: named sets of values for the choices the paper left open.
 
 The paper fixes most of its experiment, but not everything a rerun has to
-decide (PROTOCOL.md; the list of choices is `RunConfig`'s `CHOICES` plus
+decide (docs/protocol.md; the list of choices is `RunConfig`'s `CHOICES` plus
 ``init_variance`` and ``max_epochs``).  A *reading* is one value for each of
 them; ``stated`` is the protocol as we pinned it.  A reading is named by its
 *atoms*, joined with ``+`` in a fixed order, each setting one choice away from
@@ -12,8 +12,8 @@ them; ``stated`` is the protocol as we pinned it.  A reading is named by its
     get_reading("var0.09+zero-target+cap100")      # and two more choices
     get_reading("var0.09+zero-target+cap100").apply(config)   # a RunConfig of it
 
-Atoms (`ATOMS` documents each with the sentence of the paper, or the PyBrain
-behaviour, that makes it plausible):
+Atoms (docs/protocol.md §7 gives, for each, the sentence of the paper or the
+PyBrain behaviour that makes it plausible):
 
 ``var<V>``
     ``init_variance = V``.
@@ -31,15 +31,15 @@ behaviour, that makes it plausible):
 Two names with the same settings are the same reading (``var0.3`` is
 ``stated``): `Reading.name` is canonical, and every run of a reading has the
 keys ``reading.apply(config)`` gives, so the stores of different readings never
-mix even when they are one file.  `SENSITIVITY` lists the readings of the
+mix even when they are one file.  `sensitivity_readings(V)` lists the readings of the
 sensitivity study (``python -m reproduce sensitivity``).
 """
 import dataclasses
 import re
 from dataclasses import dataclass
 
+from pybrain_ext.protocol import INIT_VARIANCE, MAX_EPOCHS
 from reproduce.config import RunConfig
-from tasks.protocol import INIT_VARIANCE, MAX_EPOCHS
 
 STATED = "stated"
 
@@ -56,8 +56,7 @@ class Atom:
     name: str
     field: str
     value: object
-    summary: str          # what it sets
-    motivation: str       # why a reader of the paper could have meant it
+    summary: str          # what it sets (why: docs/protocol.md §7)
 
     def parse(self, part):
         """The value `part` (e.g. ``var0.09``) sets, or None if it is not this atom."""
@@ -77,42 +76,20 @@ class Atom:
 # In the order a reading's name joins them.
 ATOMS = tuple(Atom(*a) for a in (
     ("var", "init_variance", None,
-     "every initial parameter ~ N(0, V) instead of N(0, 0.3)",
-     "The paper says 'a zero-mean Gaussian of variance 0.3', chosen by 'a grid search "
-     "over a range of values'.  PyBrain's own knob, ParameterContainer.stdParams, and "
-     "numpy.random.normal both take a standard deviation, so 0.3 may have been one "
-     "(variance 0.09); PyBrain's default draw is N(0, 1) (variance 1.0).  The grid "
-     "0.003-1.0 brackets these."),
+     "every initial parameter ~ N(0, V) instead of N(0, 0.3)"),
     ("connections-only", "init_scope", "connections",
      "the variance covers the connections only; the GRU layer's own recurrent "
-     "matrices keep PyBrain's N(0, 1)",
-     "In PyBrain a GRU layer (the paper's pull request #176) is a ParameterContainer of "
-     "its own, randomised with stdParams = 1 when it is built; re-drawing the weights "
-     "of net.connections (the paper speaks of 'initializing weights') leaves it alone."),
+     "matrices keep PyBrain's N(0, 1)"),
     ("zero-target", "untargeted", "zero_target",
      "the steps without a target count in training, validation and test, with the "
-     "zero target vector (scored as class 0, as testOnClassData's argmax does)",
-     "The paper does not say how the first steps of a sequence, whose target does not "
-     "exist yet, were handled.  A plain PyBrain SequentialDataSet has a target at every "
-     "step and no importance; the zero vector is the natural filler, and PyBrain's "
-     "testOnClassData scores every step by argmax."),
+     "zero target vector (scored as class 0, as testOnClassData's argmax does)"),
     ("random-validation", "validation", "random",
      "the 12 validation sequences are a random subset of the first 48, drawn from the "
-     "run's seed, as trainUntilConvergence's validationProportion = 0.25 splits them",
-     "'12 were used as a validation set for early stopping' is exactly what PyBrain's "
-     "trainUntilConvergence does with its default validationProportion 0.25 on 48 "
-     "sequences, and it splits them at random on every call."),
+     "run's seed, as trainUntilConvergence's validationProportion = 0.25 splits them"),
     ("data-per-seed", "data_sets", "per_seed",
-     "a fresh data set for every seed (seed data_seed + seed)",
-     "'The seed used by random number generators was set for both dataset generation "
-     "and model training scripts': one seed may have drawn both the data and the "
-     "parameters."),
+     "a fresh data set for every seed (seed data_seed + seed)"),
     ("cap", "max_epochs", None,
-     "at most N + 1 epochs (trainUntilConvergence's maxEpochs = N) instead of 1000",
-     "Table I's minimum is 'the best practically findable solution within the time and "
-     "resource constraints of the experiment': a 40,500-run grid in PyBrain (about "
-     "0.1 s an epoch) suggests a much lower cap than our 1000; trainUntilConvergence "
-     "restores the best parameters at the cap."),
+     "at most N + 1 epochs (trainUntilConvergence's maxEpochs = N) instead of 1000"),
 ))
 
 
@@ -152,8 +129,10 @@ class Reading:
         apart from the profile's own cap (``max_epochs`` counts only if the reading
         sets it)."""
         config = config if isinstance(config, RunConfig) else RunConfig(**config)
-        ours = self.apply(config)
         fields = [f for f in READING_FIELDS if f != "max_epochs" or f in dict(self.settings)]
+        # every field the reading decides, stated ones too, normalised as RunConfig does
+        values = self.config_values()
+        ours = dataclasses.replace(config, **{f: values[f] for f in fields})
         return all(getattr(config, f) == getattr(ours, f) for f in fields)
 
 

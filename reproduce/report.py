@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from reproduce import anova, claims, generalise, sensitivity, table1
-from tasks.protocol import TABLE1_CELL_ORDER
+from reproduce.protocol import TABLE1_CELL_ORDER
 
 FIGURES = {"figure6": ("the paper's Figure 6 network (2 x 5 LSTM, skip both, Multiswitch "
                        "k=3)", ""),

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from tasks.protocol import CELLS, TABLE1_AGREEMENT_POINTS, TABLE1_CELL_ORDER
+from reproduce.protocol import GRID_CELLS, TABLE1_AGREEMENT_POINTS, TABLE1_CELL_ORDER
 from tasks.registry import TASKS
 
 STATISTICS = ("min_error", "mean_error", "std_error")
@@ -66,7 +66,7 @@ def metrics(side, points=TABLE1_AGREEMENT_POINTS):
         part = both[both["task"] == task]
         out[f"mae_mean_{task}"] = (float((part["mean_error"] - part["mean_error_published"])
                                          .abs().mean()) if len(part) else math.nan)
-    for cell in CELLS:
+    for cell in GRID_CELLS:
         part = both[both["cell"] == cell]
         out[f"bias_{cell}"] = (float((part["mean_error"] - part["mean_error_published"]).mean())
                                if len(part) else math.nan)

@@ -30,7 +30,6 @@ import multiprocessing
 import os
 import signal
 import socket
-import subprocess
 import sys
 import threading
 import time
@@ -38,8 +37,8 @@ import traceback
 from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from pathlib import Path
 
+from reproduce import SOURCE_ROOT, code_version
 from reproduce.batching import BATCH_SIZE
 from reproduce.config import RunConfig, package_versions
 from reproduce.store import record
@@ -47,18 +46,6 @@ from reproduce.store import record
 CONNECT_TIMEOUT_S = 10       # how long to wait for a Dask scheduler to answer
 # Single-threaded BLAS in every worker: N workers use N cores and no run depends on threads.
 WORKER_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
-
-
-def code_version():
-    """``git describe --always --dirty`` of this checkout, or ``'unknown'``."""
-    try:
-        out = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=REPO_ROOT,
-                             capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    return out.stdout.strip() if out.returncode == 0 and out.stdout.strip() else "unknown"
 
 
 def engine_available(engine):
@@ -261,7 +248,7 @@ class ClusterWorkers:
                 raise SchedulerError(
                     f"the {where} of {address} cannot import this project "
                     f"({_one_line(exc)}); start {'it' if where == 'scheduler' else 'them'} "
-                    f"with PYTHONPATH={REPO_ROOT} "
+                    f"with PYTHONPATH={SOURCE_ROOT} "
                     "(a checkout of the same commit)") from None
         probes = result
         if engine == "batched" and not all(p["batched"] for p in probes.values()):

@@ -6,12 +6,12 @@
     with Store.open("results/runs.sqlite") as store:
         runs = store.runs()
     ours = table1.summarise(runs, expected=table1.expected_counts(["paper"]))
-    published = table1.load_published()            # None if the paper's CSV is not there
+    published = table1.load_published()            # the paper's, shipped with the package
     side = table1.compare(ours, published)
     text = table1.agreement_text(side)
 
 `summarise` gives, per task variant x cell type (Table I's rows and columns),
-the minimum, mean and standard deviation (``protocol.TABLE1_STD_DDOF``) of the
+the minimum, mean and standard deviation (``reproduce.protocol.TABLE1_STD_DDOF``) of the
 test error over every ``ok`` run, the number of runs, of failed runs and of runs
 the profile expects -- so a partial store gives a partial table that says how
 complete each entry is.  Runs are read sorted by key, so the table does not
@@ -19,20 +19,24 @@ depend on the order in which a sweep stored them.  `compare` puts the published
 values and ours-minus-published beside ours; `to_markdown` and `to_latex` lay
 the table out as the paper does; `agreement` measures how close we are.
 
-The published numbers are read from ``shared/data/table1_published.csv`` only
-to print them beside ours; they never enter the store or ``table1.csv``.
+The published numbers ship with the package (``reproduce/data/table1_published.csv``,
+transcribed from the paper's Table I; docs/protocol.md §5) and are read only to
+print them beside ours; they never enter the store or ``table1.csv``.
 """
 import math
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 import tasks
-from tasks.protocol import (TABLE1_AGREEMENT_POINTS, TABLE1_CELL_ORDER, TABLE1_RANK_STATISTIC,
-                            TABLE1_STD_DDOF)
+from reproduce.protocol import (TABLE1_AGREEMENT_POINTS, TABLE1_CELL_ORDER,
+                                TABLE1_RANK_STATISTIC, TABLE1_STD_DDOF)
 
-PUBLISHED_CSV = Path(__file__).resolve().parents[2] / "shared" / "data" / "table1_published.csv"
+PUBLISHED_CSV = resources.files("reproduce") / "data" / "table1_published.csv"
+PUBLISHED_COLUMNS = ("task", "steps_back", "input_dim", "cell", "min_error", "mean_error",
+                     "std_error")
 STATISTICS = ("min_error", "mean_error", "std_error")
 STATISTIC_TITLES = {"min_error": "Minimum test set error", "mean_error": "Mean test set error",
                     "std_error": "Std test set error"}
@@ -119,15 +123,43 @@ def summarise(runs, expected=None):
     return table
 
 
-def load_published(path=PUBLISHED_CSV):
-    """The published Table I as ``(variant, cell) -> min/mean/std``, or None if absent."""
-    path = Path(path)
-    if not path.is_file():
-        return None
-    frame = pd.read_csv(path)
-    frame["variant"] = [
-        tasks.Variant(task, int(k), None if pd.isna(n) else int(n)).id
-        for task, k, n in zip(frame["task"], frame["input_dim"], frame["steps_back"])]
+def load_published(path=None):
+    """The published Table I as ``(variant, cell) -> min/mean/std``.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A CSV with the columns `PUBLISHED_COLUMNS` (lines starting ``#`` are
+        comments); by default the paper's table shipped with the package.
+
+    Raises
+    ------
+    ValueError
+        If the file cannot be read or is not such a table; the message says why.
+    """
+    source = PUBLISHED_CSV if path is None else Path(path)
+    expected = ", ".join(PUBLISHED_COLUMNS)
+    try:
+        with source.open("rb") as handle:
+            frame = pd.read_csv(handle, comment="#")
+    except OSError as exc:
+        raise ValueError(f"cannot read {source}: {exc.strerror or exc}") from None
+    except ValueError as exc:   # pandas' parser errors and undecodable bytes
+        raise ValueError(f"{source} is not a CSV table ({str(exc).splitlines()[0]}); "
+                         f"expected the columns {expected}") from None
+    missing = [column for column in PUBLISHED_COLUMNS if column not in frame.columns]
+    if missing:
+        raise ValueError(f"{source} has no column {', '.join(missing)} (a published "
+                         f"Table I has the columns {expected})")
+    try:
+        frame["variant"] = [
+            tasks.Variant(task, int(k), None if pd.isna(n) else int(n)).id
+            for task, k, n in zip(frame["task"], frame["input_dim"], frame["steps_back"])]
+        for stat in STATISTICS:
+            frame[stat] = pd.to_numeric(frame[stat])
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"{source} is not a Table I: {exc}; expected the columns "
+                         f"{expected}") from None
     return frame.set_index(["variant", "cell"])[list(STATISTICS)]
 
 
@@ -135,12 +167,8 @@ def compare(ours, published):
     """`ours` with ``<stat>_published`` and ``<stat>_diff`` (ours - published) columns."""
     side = ours.copy()
     for stat in STATISTICS:
-        if published is None:
-            side[f"{stat}_published"] = math.nan
-        else:
-            side[f"{stat}_published"] = [
-                published[stat].get((v, c), math.nan) for v, c in zip(side["variant"],
-                                                                        side["cell"])]
+        side[f"{stat}_published"] = [published[stat].get((v, c), math.nan)
+                                     for v, c in zip(side["variant"], side["cell"])]
         side[f"{stat}_diff"] = side[stat] - side[f"{stat}_published"]
     return side
 

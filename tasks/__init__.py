@@ -2,7 +2,7 @@
 
 Fixed Delay Recall (``fdr``), Dynamic Delay Recall (``ddr``), Multiswitch,
 Single and Multiple Variable Binding (``svb``, ``mvb``) -- paper Section III,
-rules pinned in PROTOCOL.md §1.  Typical use::
+rules pinned in docs/protocol.md §1.  Typical use::
 
     import tasks
 
@@ -18,8 +18,8 @@ rules pinned in PROTOCOL.md §1.  Typical use::
 
 Each task is one module with one pure rule function, listed in `TASKS`;
 adding a task means adding a module and a registry entry (see
-`tasks.registry`).  This package imports nothing else of the project; the
-PyBrain conversion loads ``pybrain_ext`` only when called.
+`tasks.registry`).  Of the project this package imports only the number
+check ``checks``; the PyBrain conversion loads ``pybrain_ext`` only when called.
 """
 from tasks.data import TaskData, generate, split, split_sizes
 from tasks.pybrain import from_pybrain, to_pybrain

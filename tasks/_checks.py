@@ -1,44 +1,7 @@
-"""Argument checks shared by the task rules, `Variant` and `generate`.
-
-Every public entry point of `tasks` calls these on what it is given, so a bad
-argument fails at once with a message naming what came and what is allowed;
-the code behind them may then assume clean ints and symbol arrays.
-"""
-import numbers
-
+"""The check of symbol arrays shared by the task rules (numbers: `checks.check_number`)."""
 import numpy as np
 
-
-def check_int(name, value, minimum, maximum=None):
-    """Return `value` as a plain int, or raise ValueError.
-
-    Bools are refused although Python counts them as ints (``k=True`` is a
-    mistake, not a 1), and so are floats, even integral ones, so that a
-    parameter's type never depends on how it was computed.  numpy integers
-    are accepted.
-
-    Parameters
-    ----------
-    name : str
-        The parameter's name, for the message.
-    value : object
-        What was given.
-    minimum : int
-        The smallest allowed value.
-    maximum : int, optional
-        The largest allowed value; no upper limit if None.
-
-    Returns
-    -------
-    int
-    """
-    allowed = f"an int >= {minimum}" if maximum is None else f"an int in [{minimum}, {maximum}]"
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be {allowed}; got {value!r} ({type(value).__name__})")
-    value = int(value)
-    if value < minimum or (maximum is not None and value > maximum):
-        raise ValueError(f"{name} must be {allowed}; got {value}")
-    return value
+from checks import check_number
 
 
 def check_symbols(x, k):
@@ -49,7 +12,7 @@ def check_symbols(x, k):
     x : array_like of int, shape (..., T)
         Input symbols, time on the last axis.
     k : int
-        Alphabet size; checked with `check_int` (k >= 1 here; the tasks'
+        Alphabet size; checked with `check_number` (k >= 1 here; the tasks'
         own lower limits are checked by `Variant`).
 
     Returns
@@ -57,7 +20,7 @@ def check_symbols(x, k):
     ndarray of int64, shape (..., T)
         A new array (the caller's is never aliased).
     """
-    k = check_int("k", k, 1)
+    k = check_number("k", k, int, minimum=1)
     x = np.asarray(x)
     if x.dtype == bool or not np.issubdtype(x.dtype, np.integer):
         raise ValueError(f"inputs must be an int array; got dtype {x.dtype}")

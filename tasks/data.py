@@ -6,7 +6,7 @@ from typing import Optional
 
 import numpy as np
 
-from tasks._checks import check_int
+from checks import check_number, set_checked
 from tasks.protocol import DATA_SEED, N_SEQUENCES, SEQUENCE_LENGTH, SPLIT
 from tasks.registry import TASKS
 from tasks.variants import Variant
@@ -63,9 +63,9 @@ class TaskData:
 
         set_("k", variant.k)
         set_("steps_back", variant.steps_back)
-        set_("n_sequences", check_int("n_sequences", self.n_sequences, 1))
-        set_("length", check_int("length", self.length, 1))
-        set_("seed", check_int("seed", self.seed, 0))
+        set_checked(self, "n_sequences", int, minimum=1)
+        set_checked(self, "length", int, minimum=1)
+        set_checked(self, "seed", int, minimum=0)
         rows = range(self.n_sequences) if self.rows is None else self.rows
         if isinstance(rows, range):
             valid = rows.step == 1 and 0 <= rows.start and rows.stop <= self.n_sequences
@@ -181,12 +181,10 @@ def generate(task, k, steps_back=None, n_sequences=N_SEQUENCES, length=SEQUENCE_
         these given as a bool, float or other non-int.
     """
     variant = Variant(task, k, steps_back)
-    n_sequences = check_int("n_sequences", n_sequences, 1)
-    length = check_int("length", length, 1)
-    seed = check_int("seed", seed, 0)
-    if variant.steps_back is not None and variant.steps_back >= length:
-        # Every step would be masked: a data set with nothing to learn or test.
-        raise ValueError(f"steps_back must be < length = {length}; got {variant.steps_back}")
+    n_sequences = check_number("n_sequences", n_sequences, int, minimum=1)
+    length = check_number("length", length, int, minimum=1)
+    seed = check_number("seed", seed, int, minimum=0)
+    variant.check_length(length)
     inputs = _data_rng(variant, seed).integers(0, variant.k, size=(n_sequences, length),
                                                dtype=np.int64)        # (n, T)
     targets, mask = TASKS[variant.task](inputs, variant.k, variant.steps_back)
@@ -216,7 +214,7 @@ def split_sizes(n):
     ValueError
         If some part would be empty (n < 4).
     """
-    n = check_int("n_sequences", n, 1)
+    n = check_number("n_sequences", n, int, minimum=1)
     total = sum(SPLIT)
     # Integer "round half up" of n * share / total; Python's round() would round half to even.
     head = tuple((2 * n * share + total) // (2 * total) for share in SPLIT[:-1])
@@ -228,7 +226,7 @@ def split_sizes(n):
 
 
 def split(data, validation_rng=None):
-    """Split a data set into train, validation and test sets (PROTOCOL §1).
+    """Split a data set into train, validation and test sets (docs/protocol.md §1).
 
     Consecutive blocks of sequences in the proportions of ``protocol.SPLIT``:
     for 64 sequences, 0-35 train, 36-47 validation (early stopping), 48-63

@@ -1,4 +1,4 @@
-"""Dynamic Delay Recall (paper Section III, Fig. 2; PROTOCOL.md §1)."""
+"""Dynamic Delay Recall (paper Section III, Fig. 2; docs/protocol.md §1)."""
 import numpy as np
 
 from tasks._checks import check_symbols
@@ -11,7 +11,7 @@ def ddr(x, k):
     source ``t - d_t`` lies before the sequence are masked.  Paper,
     Section III, "Dynamic delay recall (DDR)".
 
-    Worked example (PROTOCOL §1, k = 3; masked targets are 0)::
+    Worked example (docs/protocol.md §1, k = 3; masked targets are 0)::
 
         inputs   2 0 1 0 2 1 0 1
         targets  0 2 2 1 0 0 1 1

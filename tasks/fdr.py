@@ -1,7 +1,8 @@
-"""Fixed Delay Recall (paper Section III, Fig. 1; PROTOCOL.md §1)."""
+"""Fixed Delay Recall (paper Section III, Fig. 1; docs/protocol.md §1)."""
 import numpy as np
 
-from tasks._checks import check_int, check_symbols
+from checks import check_number
+from tasks._checks import check_symbols
 
 
 def fdr(x, k, steps_back):
@@ -10,7 +11,7 @@ def fdr(x, k, steps_back):
     ``y_t = x_{t-N}`` with ``N = steps_back``; the first N steps have no such
     input and are masked.  Paper, Section III, "Fixed Delay Recall (FDR)".
 
-    Worked example (PROTOCOL §1, N = 2, k = 3; masked targets are 0)::
+    Worked example (docs/protocol.md §1, N = 2, k = 3; masked targets are 0)::
 
         inputs   0 2 1 1 0
         targets  0 0 0 2 1
@@ -34,7 +35,7 @@ def fdr(x, k, steps_back):
         True where the target is defined.
     """
     x = check_symbols(x, k)
-    n = check_int("steps_back", steps_back, 1)
+    n = check_number("steps_back", steps_back, int, minimum=1)
     targets = np.zeros_like(x)
     mask = np.zeros(x.shape, dtype=bool)
     # When n >= T both slices are empty and everything stays masked.

@@ -1,4 +1,4 @@
-"""Multiswitch (paper Section III, Fig. 3; PROTOCOL.md §1)."""
+"""Multiswitch (paper Section III, Fig. 3; docs/protocol.md §1)."""
 import numpy as np
 
 from tasks._checks import check_symbols
@@ -11,7 +11,7 @@ def multiswitch(x, k):
     state is the target.  No step is masked.  The output has 2 classes
     whatever k is.  Paper, Section III, "Multiswitch".
 
-    Worked example (PROTOCOL §1, k = 3)::
+    Worked example (docs/protocol.md §1, k = 3)::
 
         inputs   1 0 1 1 2 0
         targets  1 1 0 1 1 0

@@ -1,4 +1,4 @@
-"""Multiple Variable Binding (paper Section III, Fig. 5; PROTOCOL.md §1)."""
+"""Multiple Variable Binding (paper Section III, Fig. 5; docs/protocol.md §1)."""
 import numpy as np
 
 from tasks._checks import check_symbols
@@ -12,7 +12,7 @@ def mvb(x, k):
     that read an empty slot are masked.  Paper, Section III, "Multiple
     variable binding (MVB)".
 
-    Worked example (PROTOCOL §1, k = 3; masked targets are 0)::
+    Worked example (docs/protocol.md §1, k = 3; masked targets are 0)::
 
         inputs   0 1 0 2 1 0
         targets  0 0 0 0 0 1

@@ -20,7 +20,7 @@ def to_pybrain(data, untargeted="masked"):
     Inputs and targets are one-hot (``data.indim`` and ``data.outdim``
     wide); the importance of a step is its mask repeated over the output
     dimensions (1.0 or 0.0), and a masked step's target is the zero vector,
-    so masked steps add nothing to PyBrain's error or gradient (PROTOCOL §1).
+    so masked steps add nothing to PyBrain's error or gradient (docs/protocol.md §1).
     With ``untargeted="zero_target"`` every step has importance 1, so the
     steps without a target count with the zero target vector, as in a plain
     ``SequentialDataSet`` (``pybrain_ext.training.UNTARGETED_STEPS``).

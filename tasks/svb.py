@@ -1,4 +1,4 @@
-"""Single Variable Binding (paper Section III, Fig. 4; PROTOCOL.md §1)."""
+"""Single Variable Binding (paper Section III, Fig. 4; docs/protocol.md §1)."""
 import numpy as np
 
 from tasks._checks import check_symbols
@@ -14,7 +14,7 @@ def svb(x, k):
     anything is stored are masked.  Paper, Section III, "Single variable
     binding (SVB)".
 
-    Worked example (PROTOCOL §1, k = 3, trigger 2; masked targets are 0)::
+    Worked example (docs/protocol.md §1, k = 3, trigger 2; masked targets are 0)::
 
         inputs   0 1 2 0 2 2 1
         targets  0 0 1 1 0 2 2

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from tasks._checks import check_int
+from checks import set_checked
 from tasks.protocol import (DATA_SEED, FDR_STEPS_BACK, N_SEQUENCES, SEQUENCE_LENGTH,
                             VARIANT_K)
 from tasks.registry import TASKS
@@ -45,14 +45,24 @@ class Variant:
                              f"got {self.task!r}")
         spec = TASKS[self.task]
         # Normalise numpy ints to int so ids and equality do not depend on where k came from.
-        object.__setattr__(self, "k", check_int("k", self.k, spec.min_k))
+        set_checked(self, "k", int, minimum=spec.min_k)
         if spec.needs_steps_back:
             if self.steps_back is None:
                 raise ValueError(f"task {self.task!r} needs steps_back (an int >= 1); got None")
-            object.__setattr__(self, "steps_back", check_int("steps_back", self.steps_back, 1))
+            set_checked(self, "steps_back", int, minimum=1)
         elif self.steps_back is not None:
             raise ValueError(f"task {self.task!r} takes no steps_back (must be None); "
                              f"got {self.steps_back!r}")
+
+    def check_length(self, length):
+        """Raise ValueError unless sequences of `length` steps give this variant targets.
+
+        A delay (``steps_back``) of the sequence length or more would mask
+        every step: a data set with nothing to learn or test.
+        """
+        if self.steps_back is not None and self.steps_back >= length:
+            raise ValueError(f"steps_back must be < the sequence length {length}; "
+                             f"got {self.steps_back}")
 
     @property
     def id(self):

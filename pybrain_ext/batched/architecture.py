@@ -8,12 +8,13 @@ PyBrain's own rule for ordering a network's parameters, and equals
 import math
 from dataclasses import dataclass
 
-from pybrain_ext.network import CELL_LAYERS, ParamBlock, check_architecture
+from pybrain_ext.cells import CELL_TYPES
+from pybrain_ext.network import ParamBlock, check_architecture
 
 
 @dataclass(frozen=True)
 class Architecture:
-    """The shape shared by every network of a batch (PROTOCOL §2).
+    """The shape shared by every network of a batch (docs/protocol.md §2).
 
     Built from a ``RunConfig.architecture`` tuple as ``Architecture(*config.architecture)``.
     """
@@ -34,7 +35,7 @@ class Architecture:
     @property
     def gates(self):
         """Inputs per hidden unit: 4 for lstm, 3 for gru, 1 for the simple cells."""
-        return CELL_LAYERS[self.cell][1]
+        return len(CELL_TYPES[self.cell].blocks)
 
     @property
     def hidden_names(self):
@@ -82,14 +83,16 @@ class Architecture:
 
         PyBrain's ``_containerIterator``: the modules in topological order --
         here ``bias, in, hidden0, ..., out`` -- each with its own parameters
-        (the GRU's ``U_r, U_z, U_h``) followed by its outgoing connections
-        sorted by name; then the recurrent connections sorted by name.
+        (a layer with its recurrence inside, e.g. the GRU's ``U_r, U_z, U_h``)
+        followed by its outgoing connections sorted by name; then the recurrent
+        connections sorted by name.
         """
+        in_layer = CELL_TYPES[self.cell].recurrence_in_layer
         hidden = self.hidden_names
         edges = [("in", hidden[0])] + list(zip(hidden, hidden[1:]))
         edges += [(source, "out") for source in self.output_sources()]
         edges += [("in", h) for h in hidden[1:] if "in" in self.inputs_of(int(h[6:]))]
-        recurrent = [] if self.cell == "gru" else [(h, h) for h in hidden]
+        recurrent = [] if in_layer else [(h, h) for h in hidden]
 
         blocks, start = [], 0
 
@@ -100,8 +103,8 @@ class Architecture:
 
         name = lambda edge: f"{edge[0]}->{edge[1]}"  # noqa: E731  (PyBrain's connection names)
         for module in ("bias", "in") + hidden + ("out",):
-            if self.cell == "gru" and module in hidden:
-                add("module", module, module, (3, self.hidden, self.hidden))
+            if in_layer and module in hidden:
+                add("module", module, module, (self.gates, self.hidden, self.hidden))
             for source, target in sorted((e for e in edges if e[0] == module), key=name):
                 add("connection", source, target,
                     (self._size(target, "input"), self._size(source, "output")))

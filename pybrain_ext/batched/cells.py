@@ -21,12 +21,11 @@ what step t+1 passed on; it writes the error on ``pre`` into ``delta`` (same
 block layout) and returns the carry for step t-1.  All errors are PyBrain's:
 minus the gradient.
 """
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Callable, NamedTuple, Optional
 
 import numpy as np
-
-from tasks.protocol import CELLS
 
 # PyBrain's safeExp bound (pybrain3/tools/functions.py)
 SAFE_EXP_BOUND = 500.0
@@ -165,17 +164,24 @@ class Cell:
     record: dict
 
 
-CELL_STEPS = {
-    "lstm": Cell(lstm_forward, lstm_backward, blocks=((0, 0), (1, 1), (3, 3), (2, 2)),
-                 buffers=("act", "c", "tc"),
-                 record={"i": ("act", 0), "f": ("act", 1), "o": ("act", 2), "g": ("act", 3),
-                         "c": ("c", None), "h": ("h", None)}),
-    "gru": Cell(gru_forward, gru_backward, blocks=((0, 0), (1, 1), (2, None), (None, 2)),
-                buffers=("act", "tc"),
-                record={"r": ("act", 0), "z": ("act", 1), "hhat": ("tc", None),
-                        "h": ("h", None)}),
-    "tanh": Cell(tanh_forward, tanh_backward, ((0, 0),), (), {"h": ("h", None)}),
-    "sigmoid": Cell(sigmoid_forward, sigmoid_backward, ((0, 0),), (), {"h": ("h", None)}),
-    "relu": Cell(relu_forward, relu_backward, ((0, 0),), (), {"h": ("h", None)}),
-}
-assert tuple(CELL_STEPS) == CELLS
+class _RegisteredSteps(Mapping):
+    """``cell name -> Cell`` of every cell type in the registry
+    (:data:`pybrain_ext.cells.CELL_TYPES`, whose entries hold the `Cell` objects), read
+    at each lookup, so a cell type added there is found here."""
+
+    @staticmethod
+    def _types():
+        from pybrain_ext.cells import CELL_TYPES  # the registry imports this module
+        return CELL_TYPES
+
+    def __getitem__(self, cell):
+        return self._types()[cell].steps
+
+    def __iter__(self):
+        return iter(self._types())
+
+    def __len__(self):
+        return len(self._types())
+
+
+CELL_STEPS = _RegisteredSteps()

@@ -1,4 +1,4 @@
-"""PyBrain's RProp- and early stopping, for a batch of networks (PROTOCOL §3).
+"""PyBrain's RProp- and early stopping, for a batch of networks (docs/protocol.md §3).
 
 Each network has its own parameters, ``delta0``, data and
 :class:`pybrain_ext.training.EarlyStopping` (the very class the PyBrain path

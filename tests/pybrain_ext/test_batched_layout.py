@@ -4,12 +4,12 @@ import numpy as np
 import pytest
 
 import tasks
-from pybrain_ext import CELL_LAYERS, build_network, param_layout
+from pybrain_ext import CELL_TYPES, build_network, param_layout
 from pybrain_ext.batched import Architecture, record
-from tasks.protocol import SKIPS
+from pybrain_ext.protocol import SKIPS
 
 ARCHITECTURES = [(1, "none")] + [(L, s) for L in (2, 3) for s in SKIPS]
-CASES = [(c, L, s) for c in CELL_LAYERS for L, s in ARCHITECTURES]
+CASES = [(c, L, s) for c in CELL_TYPES for L, s in ARCHITECTURES]
 ids = ["-".join(map(str, case)) for case in CASES]
 
 
@@ -65,7 +65,7 @@ PYBRAIN_BUFFERS = {
 }
 
 
-@pytest.mark.parametrize("cell", list(CELL_LAYERS))
+@pytest.mark.parametrize("cell", list(CELL_TYPES))
 def test_record_equals_pybrains_buffers(cell):
     data = tasks.generate("svb", 4, n_sequences=3)
     arch = Architecture(cell, 2, 5, "both", 4, 4)

@@ -3,12 +3,12 @@ import numpy as np
 import pytest
 
 import tasks
-from pybrain_ext import CELL_LAYERS, build_network  # first: makes pybrain3 importable
+from pybrain_ext import CELL_TYPES, build_network  # first: makes pybrain3 importable
 from pybrain_ext.batched import Architecture, Sequences, classification_error, forward
 from pybrain_ext.training import classification_error as pybrain_classification_error
 
 
-@pytest.mark.parametrize("cell", CELL_LAYERS)
+@pytest.mark.parametrize("cell", CELL_TYPES)
 def test_100_step_outputs_equal_pybrains(cell):
     data = tasks.generate("ddr", 3, n_sequences=2, length=100, seed=11)
     nets = [build_network(cell, 3, 3, 2, 4, "both", seed=seed) for seed in (0, 1)]

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import tasks
-from pybrain_ext import CELL_LAYERS
+from pybrain_ext import CELL_TYPES
 from pybrain_ext.batched import (Architecture, Sequences, backward, batch_size_for,
                                  forward, train)
 from pybrain_ext.network import initial_params
@@ -24,7 +24,7 @@ def cross_entropy(y, data):
     return -(data.target_codes * np.log(y)).sum(axis=(1, 2))
 
 
-@pytest.mark.parametrize("cell", list(CELL_LAYERS))
+@pytest.mark.parametrize("cell", list(CELL_TYPES))
 @pytest.mark.parametrize("layers, skip", [(1, "none"), (2, "both"), (3, "out")])
 def test_derivatives_are_minus_the_numerical_gradient(cell, layers, skip):
     """Central differences of the cross-entropy, every parameter at once: one

@@ -11,15 +11,15 @@ import numpy as np
 import pytest
 
 import tasks
-from pybrain_ext import CELL_LAYERS, build_network  # first: makes pybrain3 importable
+from pybrain_ext import CELL_TYPES, build_network  # first: makes pybrain3 importable
 from pybrain3.supervised.trainers import RPropMinusTrainer
 from pybrain_ext.batched import Architecture, Sequences, backward, errors, forward, train
 from pybrain_ext.batched.training import rprop_step
 from pybrain_ext.training import RPropSettings, classification_error, train_pybrain
-from tasks.protocol import SKIPS
+from pybrain_ext.protocol import SKIPS
 
 ARCHITECTURES = [(1, "none")] + [(L, s) for L in (2, 3) for s in SKIPS]
-CASES = [(c, L, s) for c in CELL_LAYERS for L, s in ARCHITECTURES]
+CASES = [(c, L, s) for c in CELL_TYPES for L, s in ARCHITECTURES]
 
 
 def case_id(case):
@@ -78,7 +78,7 @@ def pybrain_epochs(net, dataset, delta0, epochs):
     return net.params.copy()
 
 
-@pytest.mark.parametrize("cell", list(CELL_LAYERS))
+@pytest.mark.parametrize("cell", list(CELL_TYPES))
 def test_30_rprop_epochs_match_pybrain(cell):
     """30 RProp- epochs from the same start, two networks with their own delta0."""
     settings = RPropSettings()

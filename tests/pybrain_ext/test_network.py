@@ -6,14 +6,14 @@ import itertools
 import numpy as np
 import pytest
 
-from pybrain_ext import CELL_LAYERS, build_network, param_layout
+from pybrain_ext import CELL_TYPES, build_network, param_layout
 from pybrain3.datasets import ImportanceDataSet, SequentialDataSet
 from pybrain3.supervised import BackpropTrainer
 from pybrain3.tests.helpers import gradientCheck
-from tasks.protocol import SKIPS
+from pybrain_ext.protocol import SKIPS
 
 ARCHITECTURES = [(1, "none")] + [(L, s) for L in (2, 3) for s in SKIPS]
-CASES = [(c, L, s) for c in CELL_LAYERS for L, s in ARCHITECTURES]
+CASES = [(c, L, s) for c in CELL_TYPES for L, s in ARCHITECTURES]
 
 
 def case_id(case):
@@ -21,7 +21,7 @@ def case_id(case):
 
 
 def closed_form_count(cell, k, o, L, H, skip):
-    m = CELL_LAYERS[cell][1]
+    m = len(CELL_TYPES[cell].blocks)
     inn = skip in ("in", "both")
     out = skip in ("out", "both")
     return (k * m * H + (2 * L - 1) * H * m * H + H * o + o
@@ -44,7 +44,7 @@ def test_structure(case):
     names = {m.name for m in net.modules}
     assert names == {"in", "out", "bias"} | {f"hidden{i}" for i in range(L)}
     assert type(net["out"]).__name__ == "SoftmaxLayer"
-    assert isinstance(net[f"hidden{L - 1}"], CELL_LAYERS[cell][0])
+    assert isinstance(net[f"hidden{L - 1}"], CELL_TYPES[cell].layer)
     edges = {(c.inmod.name, c.outmod.name) for cs in net.connections.values() for c in cs}
     expected = ({("in", "hidden0"), (f"hidden{L - 1}", "out"), ("bias", "out")}
                 | {(f"hidden{i}", f"hidden{i + 1}") for i in range(L - 1)})
@@ -110,7 +110,7 @@ def cross_entropy(net, ds):
     return total
 
 
-@pytest.mark.parametrize("cell", CELL_LAYERS)
+@pytest.mark.parametrize("cell", CELL_TYPES)
 def test_softmax_backward_is_cross_entropy_gradient(cell):
     net = build_network(cell, 3, 3, 2, 3, "both", seed=2)
     rng = np.random.default_rng(2)
@@ -152,7 +152,7 @@ def test_parameters_come_from_the_seed_only():
 
 def test_initial_parameters_have_variance_0_3():
     p = np.concatenate([build_network(c, 5, 5, 3, 25, "both", seed=s).params
-                        for c, s in itertools.product(CELL_LAYERS, range(2))])
+                        for c, s in itertools.product(CELL_TYPES, range(2))])
     assert abs(p.mean()) < 0.01
     assert abs(p.var() - 0.3) < 0.01
 
@@ -179,12 +179,12 @@ def test_param_layout_is_pybrain_order():
 @pytest.mark.parametrize("kwargs, message", [
     (dict(cell="lstmx"), "allowed: lstm, gru, tanh, sigmoid, relu"),
     (dict(skip="all"), "allowed: none, in, out, both"),
-    (dict(layers=0), "layers must be a positive integer"),
+    (dict(layers=0), "layers must be an int >= 1"),
     (dict(layers=1, skip="both"), "only 'none' is allowed"),
-    (dict(hidden=0), "hidden must be a positive integer"),
-    (dict(indim=-1), "indim must be a positive integer"),
-    (dict(outdim=2.0), "outdim must be a positive integer"),
-    (dict(hidden=True), "hidden must be a positive integer"),
+    (dict(hidden=0), "hidden must be an int >= 1"),
+    (dict(indim=-1), "indim must be an int >= 1"),
+    (dict(outdim=2.0), "outdim must be an int >= 1"),
+    (dict(hidden=True), "hidden must be an int >= 1"),
 ])
 def test_bad_arguments(kwargs, message):
     args = dict(cell="lstm", indim=3, outdim=2, layers=2, hidden=5, skip="none") | kwargs

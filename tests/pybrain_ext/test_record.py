@@ -4,13 +4,13 @@ batched engine."""
 import numpy as np
 import pytest
 
-from pybrain_ext import CELL_LAYERS, build_network, param_layout
+from pybrain_ext import CELL_TYPES, build_network, param_layout
 from pybrain_ext.batched import Architecture
 from pybrain_ext.batched import record as batched_record
-from pybrain_ext.record import GATES, QUANTITIES, flatten, hidden_layers, record, unflatten
-from tasks.protocol import SKIPS
+from pybrain_ext.record import flatten, hidden_layers, record, unflatten
+from pybrain_ext.protocol import SKIPS
 
-CELLS = list(CELL_LAYERS)
+CELLS = list(CELL_TYPES)
 
 
 def sigmoid(x):
@@ -20,7 +20,7 @@ def sigmoid(x):
 def reference_forward(net, x):
     """Every quantity of `net` on one symbol sequence `x`, from its parameters alone.
 
-    Written from PROTOCOL §2 and `param_layout`, not from PyBrain's code: each
+    Written from docs/protocol.md §2 and `param_layout`, not from PyBrain's code: each
     layer's input is the sum, over the connections into it, of W @ source (the
     bias unit's output is 1), plus W_rec @ h_{t-1}.
     """
@@ -30,7 +30,7 @@ def reference_forward(net, x):
             net.params[block.start:block.stop].reshape(block.shape))
     layers = hidden_layers(net)
     hidden = net["hidden0"].outdim
-    out = {name: {q: [] for q in QUANTITIES[cell]} for name, cell in layers}
+    out = {name: {q: [] for q in CELL_TYPES[cell].quantities} for name, cell in layers}
     out["out"] = {"y": []}
     h_prev = {name: np.zeros(hidden) for name, _ in layers}
     c_prev = {name: np.zeros(hidden) for name, _ in layers}
@@ -100,7 +100,7 @@ def test_shapes_order_and_output(cell, inputs):
     recording = record(net, inputs)
     S, T = inputs.shape
     for i in range(3):
-        assert tuple(recording[f"hidden{i}"]) == QUANTITIES[cell]
+        assert tuple(recording[f"hidden{i}"]) == CELL_TYPES[cell].quantities
         for values in recording[f"hidden{i}"].values():
             assert values.shape == (S, T, 4) and values.dtype == np.float64
     y = recording["out"]["y"]
@@ -111,8 +111,8 @@ def test_shapes_order_and_output(cell, inputs):
         activations = [net.activate(np.eye(3)[v]) for v in x]
         np.testing.assert_array_equal(y[s], activations)
     for layer in ("hidden0", "hidden1", "hidden2"):
-        for q in QUANTITIES[cell]:
-            if q in GATES:
+        for q in CELL_TYPES[cell].quantities:
+            if q in CELL_TYPES[cell].gates:
                 assert np.all((recording[layer][q] > 0) & (recording[layer][q] < 1))
 
 

@@ -86,7 +86,7 @@ def test_the_command_writes_its_files(make_runs, tmp_path):
 @pytest.mark.parametrize("args, message", [
     (["--db", "missing.csv.gz"], "cannot read"),
     (["--reading", "nonsense"], "unknown reading atom"),
-    (["--bootstrap", "-3"], "expected an integer >= 0"),
+    (["--bootstrap", "-3"], "expected an int >= 0"),
 ])
 def test_bad_input_exits_2_in_one_line_and_writes_nothing(args, message, tmp_path):
     out = cli("anova", *(["--db", str(tmp_path / "none.csv.gz")] if "--db" not in args

@@ -4,7 +4,7 @@ import json
 import pytest
 
 from reproduce.config import RunConfig, RunResult
-from tasks.protocol import ETAPLUS, MAX_EPOCHS
+from pybrain_ext.protocol import ETAPLUS, MAX_EPOCHS
 
 BASE = dict(task="multiswitch", k=3, cell="lstm", layers=2, hidden=5, skip="both",
             delta0=0.1, seed=0)

@@ -12,14 +12,15 @@ import pytest
 from matplotlib.image import imread
 
 import tasks
-from pybrain_ext.record import QUANTITIES, record, unflatten
+from pybrain_ext.cells import CELL_TYPES
+from pybrain_ext.record import record, unflatten
 from reproduce.cli import main
 from reproduce.config import RunConfig, RunResult
-from reproduce.figure_command import choose
+from reproduce.commands.figure6 import choose
 from reproduce.figures import (PATTERN_FIGURES, activity_of, load_activity, load_figure_data,
                                save_activity)
 from reproduce.runner import fit_many, make_data, make_network
-from tasks.protocol import CELLS, FIGURE6
+from reproduce.protocol import FIGURE6
 
 ROOT = Path(__file__).parents[2]
 FAST = ["--max-epochs", "2", "--engine", "pybrain"]
@@ -38,7 +39,7 @@ def check_files(out, stem):
 def expected_columns(cell, layers, hidden, indim, outdim):
     names = [f"input.{v}" for v in range(indim)] + [f"target.{c}" for c in range(outdim)]
     names += [f"hidden{i}.u{j}.{q}" for i in range(layers) for j in range(hidden)
-              for q in QUANTITIES[cell]]
+              for q in CELL_TYPES[cell].quantities]
     return names + [f"out.y{c}" for c in range(outdim)]
 
 
@@ -115,7 +116,7 @@ def test_figure6_panels_and_csv(figure6):
         data["hidden0.g"][s, 3, 2], rel=1e-7)
 
 
-@pytest.mark.parametrize("cell", CELLS)
+@pytest.mark.parametrize("cell", list(CELL_TYPES))
 def test_every_cell_has_its_panels(cell, tmp_path):
     layers, skip = (1, "none") if cell in ("tanh", "relu") else (2, "out")
     config = RunConfig(task="svb", k=4, cell=cell, layers=layers, hidden=3, skip=skip)

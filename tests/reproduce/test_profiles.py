@@ -1,20 +1,21 @@
-"""Grid profiles: the paper's grid (PROTOCOL.md §5), quick and smoke, and their validation."""
+"""Grid profiles: the paper's grid (docs/protocol.md §5), quick and smoke, their validation."""
 import pytest
 
 import tasks
 from reproduce.config import RunConfig
 from reproduce.profiles import PROFILES, Profile, get_profile, grid_architectures
-from tasks import protocol
+from pybrain_ext.protocol import MAX_EPOCHS
+from reproduce import protocol
 
 
 def test_paper_profile_is_the_protocol_grid():
     paper = get_profile("paper")
     assert paper.variants == tuple(v.id for v in tasks.variants())
-    assert paper.cells == protocol.CELLS
+    assert paper.cells == protocol.GRID_CELLS
     assert paper.widths == protocol.GRID_WIDTHS
     assert paper.delta0 == protocol.GRID_DELTA0
     assert paper.seeds == protocol.GRID_SEEDS
-    assert paper.max_epochs == protocol.MAX_EPOCHS
+    assert paper.max_epochs == MAX_EPOCHS
     # L=1 only without skips, L=2,3 with each of the four: 9 architectures
     assert paper.architectures == ((1, "none"),) + tuple(
         (n, s) for n in (2, 3) for s in ("none", "in", "out", "both"))
@@ -37,7 +38,7 @@ def test_quick_covers_every_variant_and_cell_and_is_part_of_paper():
     quick, paper = get_profile("quick"), get_profile("paper")
     configs = quick.configs()
     assert {(c.variant_id, c.cell) for c in configs} == {
-        (v.id, cell) for v in tasks.variants() for cell in protocol.CELLS}
+        (v.id, cell) for v in tasks.variants() for cell in protocol.GRID_CELLS}
     assert len(configs) == quick.n_runs < paper.n_runs / 4
     # quick's axes are subsets of the paper's: its runs are the start of a paper sweep
     assert set(quick.architectures) <= set(paper.architectures)

@@ -29,8 +29,8 @@ def test_names_are_canonical(name, canonical):
 
 @pytest.mark.parametrize("name, message", [
     ("", "non-empty"), ("varx", "unknown reading atom 'varx'"), ("foo", "allowed: stated, var<V>"),
-    ("var0", "init_variance must be positive"), ("var0.1+var0.2", "init_variance twice"),
-    ("cap-3", "max_epochs must be a non-negative integer"),
+    ("var0", "init_variance must be a number > 0"), ("var0.1+var0.2", "init_variance twice"),
+    ("cap-3", "max_epochs must be an int >= 0"),
 ])
 def test_bad_names_say_what_is_allowed(name, message):
     with pytest.raises(ValueError, match=message):

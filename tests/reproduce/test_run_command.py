@@ -54,12 +54,12 @@ def test_readable_summary(capsys):
 
 @pytest.mark.parametrize("args, message", [
     (["--cell", "lstmx"], "invalid choice: 'lstmx'"),
-    (["--hidden", "0"], "expected a positive integer"),
-    (["--delta0", "-1"], "expected a positive number"),
+    (["--hidden", "0"], "expected an int >= 1"),
+    (["--delta0", "-1"], "expected a number > 0"),
     (["--skip", "both", "--layers", "1"], "needs layers >= 2"),
     (["--task", "fdr"], "steps_back"),
     (["--engine", "gpu"], "invalid choice: 'gpu'"),
-    (["--init-variance", "0"], "expected a positive number"),
+    (["--init-variance", "0"], "expected a number > 0"),
 ])
 def test_bad_options_exit_2_with_one_line(args, message):
     out = cli(*ARGS, *args)

@@ -14,7 +14,7 @@ import tasks
 from reproduce import table1
 from reproduce.config import RunConfig
 from reproduce.store import Store, record
-from tasks import protocol
+from reproduce import protocol
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -156,13 +156,16 @@ def test_command_on_a_partial_store(tmp_path):
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
 
 
-def test_command_without_the_published_table(tmp_path):
+def test_command_with_another_published_table(tmp_path):
     db = tmp_path / "runs.sqlite"
     with Store.open(db, create=True) as store:
         store.add(ROWS[:2])
-    done = _cli("--db", db, "--out", tmp_path, "--published", tmp_path / "nowhere.csv")
+    other = tmp_path / "other.csv"
+    other.write_text("# a comment line\n" + ",".join(table1.PUBLISHED_COLUMNS) + "\n"
+                     "fdr,3,3,tanh,1.0,2.0,3.0\n")
+    done = _cli("--db", db, "--out", tmp_path, "--published", other)
     assert done.returncode == 0, done.stderr
-    assert "ours only" in done.stdout and "Agreement" not in done.stdout
+    assert "of 1 published entries" in done.stdout
 
 
 @pytest.mark.parametrize("case", ["missing", "text file", "unknown profile"])

@@ -1,7 +1,7 @@
-"""The task rules: PROTOCOL §1's worked examples and naive reimplementations.
+"""The task rules: docs/protocol.md §1's worked examples and naive reimplementations.
 
 Each naive rule below is a literal step-by-step simulation of the rule as
-PROTOCOL.md §1 words it (plain loops over lists, explicit state), written
+docs/protocol.md §1 words it (plain loops over lists, explicit state), written
 independently of the closed-form numpy code in ``tasks/<name>.py``.
 """
 import numpy as np
@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import tasks
 
-# --- the worked examples of PROTOCOL §1 (inputs -> targets, "." = masked) ----------------
+# --- the worked examples of docs/protocol.md §1 (inputs -> targets, "." = masked) ------------
 WORKED_EXAMPLES = {
     "fdr": dict(k=3, steps_back=2, x="0 2 1 1 0", y=". . 0 2 1"),
     "ddr": dict(k=3, steps_back=None, x="2 0 1 0 2 1 0 1", y=". 2 2 1 0 0 1 1"),

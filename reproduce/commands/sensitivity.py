@@ -27,17 +27,17 @@ column says how many).  Exit status as ``sweep``'s: 130 on Ctrl-C, 1 when
 batches were lost, 2 for bad input.
 """
 import os
-from pathlib import Path
 
 from reproduce import runs_csv, sensitivity, table1
 from reproduce.batching import BATCH_SIZE
-from reproduce.cli import UsageError, positive_float, positive_int
+from reproduce.cli import RELATIVE_PATHS, UsageError, positive_float, positive_int
+from reproduce.commands import prepare_out_dir
+from reproduce.commands import sweep as sweep_command
 from reproduce.config import ENGINES
 from reproduce.profiles import PROFILES, get_profile
 from reproduce.readings import get_reading, sensitivity_readings
 from reproduce.store import Store, StoreError
 from reproduce.sweep import CONNECT_TIMEOUT_S
-from reproduce import sweep_command
 
 
 def configure(parser):
@@ -50,14 +50,16 @@ def configure(parser):
                        help="the study's readings: variance grid, then each choice and cap "
                             "at variance V")
     parser.add_argument("--stores", default="results/stores", metavar="DIR",
-                        help="one results store per reading here (default results/stores)")
+                        help="one results store per reading here (default results/stores; "
+                             f"{RELATIVE_PATHS})")
     parser.add_argument("--out", default="results/sensitivity", metavar="DIR",
                         help="runs/<reading>.csv.gz, sensitivity.csv/.md and plots "
                              "(default results/sensitivity)")
     parser.add_argument("--no-sweep", action="store_true",
                         help="run nothing: tabulate what the stores and runs/ hold")
-    parser.add_argument("--published", default=str(table1.PUBLISHED_CSV), metavar="CSV",
-                        help="the published Table I")
+    parser.add_argument("--published", default=None, metavar="CSV",
+                        help="the published Table I (default: the paper's, shipped with the "
+                             "package)")
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--workers", type=positive_int, default=None, metavar="N",
                        help="local worker processes (default: one per CPU)")
@@ -82,15 +84,13 @@ def execute(args):
     names = [r.name for r in readings]
     if len(set(names)) != len(names):
         raise UsageError(f"a reading is named twice: {', '.join(names)}")
-    published = table1.load_published(args.published)
-    if published is None:
-        raise UsageError(f"no published Table I at {args.published}")
-    stores, out = Path(args.stores), Path(args.out)
-    for directory in (stores, out / "runs"):
-        try:
-            directory.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise UsageError(f"cannot create {directory}: {exc.strerror or exc}") from None
+    try:
+        published = table1.load_published(args.published)
+    except ValueError as exc:
+        raise UsageError(f"--published: {exc}") from None
+    stores = prepare_out_dir(args.stores, "--stores")
+    out = prepare_out_dir(args.out)
+    prepare_out_dir(out / "runs")
     args.retry_failed = False
 
     for number, reading in enumerate(readings, 1):

@@ -1,14 +1,14 @@
-"""``python -m reproduce figure6``: train a network over several seeds and draw its activity.
+"""``reproduce figure6``: train a network over several seeds and draw its activity.
 
-With no options this is the paper's Figure 6 (``tasks.protocol.FIGURE6``: 2
+With no options this is the paper's Figure 6 (``reproduce.protocol.FIGURE6``: 2
 layers of 5 LSTM cells, skip ``both``, Multiswitch with 3 switches).  Every
 option of the configuration can be overridden, so the same command draws any
 network, e.g. the GRU on Single Variable Binding::
 
-    python -m reproduce figure6                         # results/figures/figure6.*
-    python -m reproduce figure6 --cell gru --task svb --k 4
-    python -m reproduce figure6 --seed 7 --delta0 0.03  # one named run, retrained
-    python -m reproduce figure6 --key 3fa2c1 --db results/runs.sqlite   # a stored run
+    reproduce figure6                         # results/figures/figure6.*
+    reproduce figure6 --cell gru --task svb --k 4
+    reproduce figure6 --seed 7 --delta0 0.03  # one named run, retrained
+    reproduce figure6 --key 3fa2c1 --db results/runs.sqlite   # a stored run
 
 It trains seeds ``0..N-1`` (``--seeds N``) or the one ``--seed S``, keeps the
 network with the lowest validation error (ties: the lowest seed), records it
@@ -25,14 +25,19 @@ import math
 import sys
 import time
 
-from reproduce.cli import UsageError, non_negative_int, positive_float, positive_int
+from pybrain_ext.cells import CELL_TYPES
+from pybrain_ext.protocol import MAX_EPOCHS, SKIPS
+from reproduce.cli import (RELATIVE_PATHS, UsageError, non_negative_int, positive_float,
+                           positive_int)
+from reproduce.commands import check_memory, file_name, prepare_out_dir
 from reproduce.config import ENGINES, RunConfig
 from reproduce.figures import activity_of, save_activity
+from reproduce.protocol import FIGURE6
 from reproduce.readings import STATED, get_reading
 from reproduce.runner import fit_many, make_data
 from reproduce.store import Store, StoreError
 from tasks import TASKS
-from tasks.protocol import CELLS, DATA_SEED, FIGURE6, MAX_EPOCHS, SKIPS
+from tasks.protocol import DATA_SEED
 
 DEFAULT_SEEDS = 100          # ~12 s in the batched engine, ~15 s per seed in PyBrain
 DEFAULT_DELTA0 = 0.1
@@ -52,7 +57,7 @@ def configure(parser):
     net.add_argument("--k", type=positive_int,
                      help=f"input dimension, switches for multiswitch [{FIGURE6['k']}]")
     net.add_argument("--steps-back", type=positive_int, help="delay N, fdr only")
-    net.add_argument("--cell", choices=CELLS, help=f"[{FIGURE6['cell']}]")
+    net.add_argument("--cell", choices=list(CELL_TYPES), help=f"[{FIGURE6['cell']}]")
     net.add_argument("--layers", type=positive_int, help=f"[{FIGURE6['layers']}]")
     net.add_argument("--hidden", type=positive_int, help=f"[{FIGURE6['hidden']}]")
     net.add_argument("--skip", choices=SKIPS, help=f"[{FIGURE6['skip']}]")
@@ -71,17 +76,20 @@ def configure(parser):
                                      "prefix of it) from the results store --db; no "
                                      "configuration options with it")
     parser.add_argument("--db", default=DEFAULT_DB,
-                        help=f"results store that --key refers to [{DEFAULT_DB}]")
+                        help=f"results store that --key refers to [{DEFAULT_DB}; "
+                             f"{RELATIVE_PATHS}]")
     parser.add_argument("--reading", default=STATED, metavar="NAME",
                         help="the reading of the protocol to train under [stated]")
     parser.add_argument("--sequence", type=non_negative_int, default=0,
                         help="which test sequence to draw [0, the first]")
     parser.add_argument("--engine", choices=ENGINES, default="batched",
                         help="[batched]")
-    parser.add_argument("--out", default="results/figures", help="output folder [%(default)s]")
-    parser.add_argument("--name", default=None,
-                        help="file name stem [figure6 for the paper's network, else one "
-                             "naming the configuration]")
+    parser.add_argument("--out", default="results/figures",
+                        help=f"output folder, created if missing [%(default)s; "
+                             f"{RELATIVE_PATHS}]")
+    parser.add_argument("--name", default=None, type=file_name,
+                        help="file name stem, without a folder [figure6 for the paper's "
+                             "network, else one naming the configuration]")
 
 
 def _configs(args):
@@ -126,7 +134,7 @@ def stored_config(key, db):
 
 
 def is_figure6(config):
-    """Whether `config` is the paper's Figure 6 network (tasks.protocol.FIGURE6)."""
+    """Whether `config` is the paper's Figure 6 network (reproduce.protocol.FIGURE6)."""
     return all(getattr(config, name) == value for name, value in FIGURE6.items())
 
 
@@ -179,6 +187,8 @@ def execute(args):
     if args.sequence >= test_size:
         raise UsageError(f"--sequence must be < {test_size} (the test sequences); "
                          f"got {args.sequence}")
+    check_memory(configs, args.engine)
+    out = prepare_out_dir(args.out)
     engine = args.engine
     stem = args.name or default_stem(configs[0])
     seeds = [c.seed for c in configs]
@@ -206,7 +216,7 @@ def execute(args):
     if abs(activity.error - result.test_error) > 1e-9:
         print(f"warning: the recorded network's test error {activity.error:.4f} % differs "
               f"from the run's {result.test_error:.4f} %", file=sys.stderr)
-    paths = save_activity(activity, args.out, stem)
+    paths = save_activity(activity, out, stem)
 
     paper = (f" (the paper's Figure 6 network: {PAPER_FIGURE6_TEST_ERROR} %)"
              if is_figure6(config) else "")

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from reproduce import anova
 from reproduce.cli import UsageError, non_negative_int
-from reproduce.selection_options import add_input_options, load_input, made_by, make_out
+from reproduce.commands import prepare_out_dir
+from reproduce.commands.selection import add_input_options, load_input, made_by
 
 
 def configure(parser):
@@ -28,12 +29,12 @@ def configure(parser):
 
 
 def execute(args):
-    ok, reading, profile, out = load_input(args)
+    ok, reading, profile = load_input(args)
+    out = prepare_out_dir(args.out)
     frame = anova.analyse(ok, bootstrap=args.bootstrap, seed=args.seed)
     if frame.empty:
         raise UsageError(f"{args.db}: no task has runs that vary in any factor and leave a "
                          "residual degree of freedom")
-    make_out(out)
     source = (f"Reading `{reading.name}` ({reading.describe()}); {len(ok):,} runs of "
               f"`{args.db}`.  Made by "
               + made_by("anova", args, reading, profile,

@@ -21,7 +21,8 @@ import os
 import sys
 
 from reproduce.batching import BATCH_SIZE
-from reproduce.cli import UsageError, non_negative_int, positive_float, positive_int
+from reproduce.cli import (RELATIVE_PATHS, UsageError, non_negative_int, positive_float,
+                           positive_int)
 from reproduce.config import ENGINES
 from reproduce.profiles import PROFILES, get_profile
 from reproduce.readings import STATED, get_reading, with_overrides
@@ -39,7 +40,8 @@ def configure(parser):
                         help="the reading of the protocol, e.g. var0.09+zero-target "
                              "(default stated; see reproduce.readings)")
     parser.add_argument("--db", default=DEFAULT_DB, metavar="PATH",
-                        help=f"the results store (created if missing; default {DEFAULT_DB})")
+                        help=f"the results store (created if missing; default {DEFAULT_DB}; "
+                             f"{RELATIVE_PATHS})")
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--workers", type=positive_int, default=None, metavar="N",
                        help="local worker processes (default: one per CPU)")

@@ -14,7 +14,7 @@ folder's name and its parent's (``results/<profile>/<reading>``).
 from pathlib import Path
 
 from reproduce import report, table1
-from reproduce.cli import UsageError
+from reproduce.cli import RELATIVE_PATHS, UsageError
 from reproduce.profiles import PROFILES, get_profile
 from reproduce.readings import STATED, get_reading
 from reproduce.store import StoreError
@@ -22,15 +22,17 @@ from reproduce.store import StoreError
 
 def configure(parser):
     parser.add_argument("--results", required=True, metavar="DIR",
-                        help="a results folder holding runs.csv.gz, e.g. results/paper/stated")
+                        help="a results folder holding runs.csv.gz, e.g. results/paper/stated "
+                             f"({RELATIVE_PATHS})")
     parser.add_argument("--reading", default=None, metavar="NAME",
                         help="only runs of this reading (default: the folder's name if it "
                              "names a reading, else stated)")
     parser.add_argument("--profile", default=None, metavar="NAME",
                         help=f"only this profile's runs ({', '.join(PROFILES)}; default: the "
                              "parent folder's name if it names one, else all runs)")
-    parser.add_argument("--published", default=str(table1.PUBLISHED_CSV), metavar="CSV",
-                        help="the published Table I")
+    parser.add_argument("--published", default=None, metavar="CSV",
+                        help="the published Table I (default: the paper's, shipped with the "
+                             "package)")
 
 
 def _named(get, name):
@@ -41,6 +43,10 @@ def _named(get, name):
 
 
 def execute(args):
+    try:
+        published = table1.load_published(args.published)
+    except ValueError as exc:
+        raise UsageError(f"--published: {exc}") from None
     directory = Path(args.results)
     if not (directory / "runs.csv.gz").is_file():
         raise UsageError(f"{directory / 'runs.csv.gz'} does not exist")
@@ -49,8 +55,7 @@ def execute(args):
             _named(get_reading, directory.name) or get_reading(STATED))
         profile = get_profile(args.profile) if args.profile else _named(
             get_profile, directory.parent.name)
-        text = report.build(directory, reading, profile,
-                            table1.load_published(args.published))
+        text = report.build(directory, reading, profile, published)
     except (StoreError, ValueError) as exc:
         raise UsageError(str(exc)) from None
     (directory / "REPORT.md").write_text(text)

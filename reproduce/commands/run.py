@@ -1,15 +1,18 @@
-"""``python -m reproduce run``: train and evaluate one configuration.
+"""``reproduce run``: train and evaluate one configuration.
 
-    python -m reproduce run --task multiswitch --k 3 --cell lstm --layers 2 \\
+    reproduce run --task multiswitch --k 3 --cell lstm --layers 2 \\
         --hidden 5 --skip both --delta0 0.1 --seed 0 [--json]
 """
 import json
 
+from pybrain_ext.cells import CELL_TYPES
+from pybrain_ext.protocol import INIT_VARIANCE, MAX_EPOCHS, SKIPS
 from reproduce.cli import UsageError, non_negative_int, positive_float, positive_int
 from reproduce.config import ENGINES, RunConfig
+from reproduce.commands import check_memory
 from reproduce.runner import run
 from tasks import TASKS
-from tasks.protocol import CELLS, DATA_SEED, INIT_VARIANCE, MAX_EPOCHS, SKIPS
+from tasks.protocol import DATA_SEED
 
 
 def configure(parser):
@@ -18,7 +21,7 @@ def configure(parser):
                         help="input dimension (symbols; switches for multiswitch)")
     parser.add_argument("--steps-back", type=positive_int, default=None,
                         help="delay N, fdr only")
-    parser.add_argument("--cell", required=True, choices=CELLS)
+    parser.add_argument("--cell", required=True, choices=list(CELL_TYPES))
     parser.add_argument("--layers", required=True, type=positive_int)
     parser.add_argument("--hidden", required=True, type=positive_int)
     parser.add_argument("--skip", default="none", choices=SKIPS)
@@ -45,6 +48,7 @@ def execute(args):
                            init_variance=args.init_variance)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    check_memory([config], args.engine)
     result = run(config, args.engine)
     if args.json:
         print(json.dumps({"key": config.key, "config": json.loads(config.to_json()),

@@ -13,25 +13,40 @@ per task, one line per cell) to ``--out``; prints which cells keep their error
 when the length grows fivefold.  Minutes on a ``quick`` grid (200 networks).
 ``--db`` is a results store or a ``runs.csv.gz``; it is only read.
 """
+import argparse
+
 from reproduce import generalise
-from reproduce.cli import UsageError, _argument_type, positive_int
-from reproduce.selection_options import add_input_options, load_input, made_by, make_out
+from reproduce.cli import UsageError, positive_int
+from reproduce.commands import prepare_out_dir
+from reproduce.commands.selection import add_input_options, load_input, made_by
 
 
-def _int_list(text):
+def _list_option(parse, expected):
+    """An argparse type: ``parse(text)``, a list, or an error saying what was expected."""
+    def convert(text):
+        try:
+            values = parse(text)
+        except ValueError:
+            values = None
+        if not values:
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
+        return values
+    convert.__name__ = expected
+    return convert
+
+
+def _lengths(text):
     values = [int(part) for part in text.split(",")]
-    return values if all(v >= 1 for v in values) and len(set(values)) == len(values) else None
+    return values if min(values) >= 1 and len(set(values)) == len(values) else None
 
 
-def _pick_list(text):
+def _picks(text):
     values = [part.strip() for part in text.split(",")]
-    return values if set(values) <= set(generalise.PICKS) and values else None
+    return values if set(values) <= set(generalise.PICKS) else None
 
 
-lengths_type = _argument_type(_int_list, lambda v: True,
-                              "distinct positive integers separated by commas")
-picks_type = _argument_type(_pick_list, lambda v: True,
-                            f"some of {','.join(generalise.PICKS)} separated by commas")
+lengths_type = _list_option(_lengths, "distinct positive integers separated by commas")
+picks_type = _list_option(_picks, f"some of {','.join(generalise.PICKS)} separated by commas")
 
 
 def configure(parser):
@@ -48,13 +63,13 @@ def configure(parser):
 
 
 def execute(args):
-    ok, reading, profile, out = load_input(args)
+    ok, reading, profile = load_input(args)
+    out = prepare_out_dir(args.out)
     try:
         frame = generalise.generalise(ok, tuple(args.lengths), args.sequences,
                                       tuple(args.picks))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    make_out(out)
     extra = (" --lengths " + ",".join(map(str, args.lengths))
              + f" --sequences {args.sequences} --picks " + ",".join(args.picks))
     source = (f"Reading `{reading.name}` ({reading.describe()}); `{args.db}`.  "

@@ -1,6 +1,6 @@
-"""``python -m reproduce table1``: Table I from the results store, beside the paper's.
+"""``reproduce table1``: Table I from the results store, beside the paper's.
 
-    python -m reproduce table1 [--db results/runs.sqlite] [--out results/] [--profile NAME]
+    reproduce table1 [--db results/runs.sqlite] [--out results/] [--profile NAME]
 
 Writes ``table1.csv`` (per task variant x cell type: min, mean and std of the
 test error and the number of runs), ``runs.csv.gz`` (the runs behind it, one
@@ -15,23 +15,26 @@ Without ``--profile`` the table uses every run in the store and measures
 completeness against the profiles the store's sweeps ran; with it, only that
 profile's runs.  Only runs with the protocol's initial-parameter variance
 count, unless ``--init-variance`` names another (``sweep --init-variance``).  A
-partial store gives a partial table.  The store is only read.
+partial store gives a partial table.  The store is only read.  The published
+table is the paper's, shipped with the package, unless ``--published`` names
+another CSV of the same columns (a missing or malformed one is an error).
 """
-from pathlib import Path
-
 from reproduce import runs_csv, table1
-from reproduce.cli import UsageError, positive_float
+from reproduce.cli import RELATIVE_PATHS, UsageError, positive_float
+from reproduce.commands import prepare_out_dir
+from reproduce.commands.sweep import DEFAULT_DB
 from reproduce.profiles import PROFILES, get_profile
 from reproduce.readings import STATED, get_reading, select, with_overrides
 from reproduce.store import StoreError
-from reproduce.sweep_command import DEFAULT_DB
 
 
 def configure(parser):
     parser.add_argument("--db", default=DEFAULT_DB, metavar="PATH",
-                        help=f"the results store, or a runs.csv.gz (default {DEFAULT_DB})")
+                        help=f"the results store, or a runs.csv.gz (default {DEFAULT_DB}; "
+                             f"{RELATIVE_PATHS})")
     parser.add_argument("--out", default="results", metavar="DIR",
-                        help="where to write table1.csv, .md and .tex (default results/)")
+                        help="where to write table1.csv, .md and .tex (default results/; "
+                             "created if missing)")
     parser.add_argument("--profile", default=None, metavar="NAME",
                         help=f"only this profile's runs ({', '.join(PROFILES)}); default: "
                              "every run in the store")
@@ -39,8 +42,10 @@ def configure(parser):
                         help="only runs of this reading of the protocol (default stated)")
     parser.add_argument("--init-variance", type=positive_float, default=None,
                         metavar="V", help="short for --reading ...+varV")
-    parser.add_argument("--published", default=str(table1.PUBLISHED_CSV), metavar="CSV",
-                        help="the published Table I (default: the shared copy)")
+    parser.add_argument("--published", default=None, metavar="CSV",
+                        help="the published Table I to compare with, a CSV of the columns "
+                             f"{', '.join(table1.PUBLISHED_COLUMNS)} (default: the paper's, "
+                             "shipped with the package)")
 
 
 def execute(args):
@@ -49,6 +54,10 @@ def execute(args):
         profile = get_profile(args.profile) if args.profile is not None else None
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    try:
+        published = table1.load_published(args.published)
+    except ValueError as exc:
+        raise UsageError(f"--published: {exc}") from None
     try:
         runs = select(runs_csv.load(args.db), reading, profile)
     except (StoreError, ValueError) as exc:
@@ -59,16 +68,11 @@ def execute(args):
         names = sorted(set(runs["profile"].dropna()))
     else:
         raise UsageError(f"{args.db} is a runs file: name its grid with --profile")
-    out = Path(args.out)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"cannot create {out}: {exc.strerror or exc}") from None
+    out = prepare_out_dir(args.out)
 
     ours = table1.summarise(runs, expected=table1.expected_counts(names))
-    published = table1.load_published(args.published)
     side = table1.compare(ours, published)
-    summary = table1.agreement_text(side) if published is not None else ""
+    summary = table1.agreement_text(side)
 
     n_ok, n_failed = int((runs["status"] == "ok").sum()), int((runs["status"] == "failed").sum())
     known = [n for n in names if n in PROFILES]
@@ -78,19 +82,16 @@ def execute(args):
         status += (f"; profile {' + '.join(known)}: {done:,} of {expected:,} runs "
                    f"({100 * done / expected:.1f} %), {full} entries complete, "
                    f"{partial} partial, {empty} empty")
-    source = status + ("" if published is not None
-                       else f"\n(no published table at {args.published}: ours only)")
 
     written = [out / "table1.csv", out / "table1.md", out / "table1.tex"]
     table1.to_csv(ours, written[0])
-    written[1].write_text(table1.to_markdown(side, source=source, summary=summary))
+    written[1].write_text(table1.to_markdown(side, source=status, summary=summary))
     written[2].write_text(table1.to_latex(
         ours, caption=f"Test-set error (\\%) per task variant and cell type; {n_ok:,} runs."))
     if "code_version" in runs:   # from a store: the runs behind the table, to commit
         written.append(out / "runs.csv.gz")
         runs_csv.write(runs, written[-1])
-    print(source)
+    print(status)
     print("wrote " + ", ".join(map(str, written)))
-    if summary:
-        print(summary)
+    print(summary)
     return 0

@@ -13,19 +13,26 @@ published Table I itself says.  Writes ``claims.csv`` and ``claims.md`` to
 ``runs.csv.gz``; it is only read.
 """
 from reproduce import claims, table1
-from reproduce.selection_options import add_input_options, load_input, made_by, make_out
+from reproduce.cli import UsageError
+from reproduce.commands import prepare_out_dir
+from reproduce.commands.selection import add_input_options, load_input, made_by
 
 
 def configure(parser):
     add_input_options(parser, "claims.csv and claims.md")
-    parser.add_argument("--published", default=str(table1.PUBLISHED_CSV), metavar="CSV",
-                        help="the published Table I")
+    parser.add_argument("--published", default=None, metavar="CSV",
+                        help="the published Table I (default: the paper's, shipped with the "
+                             "package)")
 
 
 def execute(args):
-    ok, reading, profile, out = load_input(args)
-    make_out(out)
-    frame = claims.evaluate(ok, table1.load_published(args.published))
+    try:
+        published = table1.load_published(args.published)
+    except ValueError as exc:
+        raise UsageError(f"--published: {exc}") from None
+    ok, reading, profile = load_input(args)
+    out = prepare_out_dir(args.out)
+    frame = claims.evaluate(ok, published)
     source = (f"Reading `{reading.name}` ({reading.describe()}); {len(ok):,} runs of "
               f"`{args.db}`" + (f", profile `{profile.name}`" if profile else "")
               + f".  Made by {made_by('claims', args, reading, profile)}.")
