@@ -10,7 +10,9 @@ one network (``RPropMinusTrainer.train()`` then ``testOnData``); the batched
 engine trains M networks together (:func:`pybrain_ext.batched.train`, early
 stopping switched off so all M run every epoch; its set-up and final evaluation
 are included), and its time is divided by M.  Every number is the median over
-``--repeats`` measurements; the ratio is PyBrain's time over the engine's.
+``--repeats`` measurements; the ratio is PyBrain's time over the engine's.  The
+engine runs its compiled path where numba is installed
+(``PYBRAIN_EXT_KERNELS=numpy`` in the environment times its numpy path instead).
 """
 import argparse
 import statistics
@@ -24,7 +26,7 @@ from pybrain_ext.network import build_network, initial_params
 from pybrain_ext.training import RPropSettings
 from tasks import generate, split, to_pybrain
 
-CELLS = ("lstm", "gru", "tanh")
+CELLS = ("lstm", "gru", "tanh", "sigmoid", "relu")
 HIDDEN = (5, 10, 50)
 LAYERS = (1, 3)
 BATCH_SIZES = (1, 16, 64)
@@ -76,7 +78,7 @@ def batched_ms(cell, hidden, layers, models, epochs, repeats):
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench.engines", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--cells", nargs="+", default=CELLS, choices=CELLS + ("sigmoid", "relu"))
+    parser.add_argument("--cells", nargs="+", default=CELLS, choices=CELLS)
     parser.add_argument("--hidden", nargs="+", type=int, default=HIDDEN)
     parser.add_argument("--layers", nargs="+", type=int, default=LAYERS)
     parser.add_argument("--models", nargs="+", type=int, default=BATCH_SIZES,

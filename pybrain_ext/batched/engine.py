@@ -31,8 +31,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pybrain_ext.batched import kernels
 from pybrain_ext.batched.cells import CELL_STEPS, State, safe_exp
 from pybrain_ext.training import check_untargeted
+
+# a stand-in for a state buffer the cell does not have (the compiled passes take all three)
+_NO_BUFFER = {"act": np.empty((0,) * 5), "c": np.empty((0,) * 4), "tc": np.empty((0,) * 4)}
 
 
 @dataclass(frozen=True, eq=False)
@@ -144,6 +148,11 @@ class Workspace:
         return buffer[:size].reshape(shape)
 
 
+def _kernel_buffers(buffers):
+    """A layer's ``act, c, tc`` buffers as the compiled passes take them."""
+    return [buffers.get(name, _NO_BUFFER[name]) for name in ("act", "c", "tc")]
+
+
 def _T(w):
     return w.swapaxes(1, 2)
 
@@ -197,8 +206,26 @@ class Forward:
     """What a forward pass keeps for the backward pass."""
     V: list          # per hidden layer: packed weights (models, B*H, H+F)
     X: list          # per hidden layer: stacked inputs (models, H+F, (T+1)*seqs)
-    states: list     # per hidden layer: per step, a cells.State of views
+    buffers: list    # per hidden layer: the cell's state buffers by name (act: (T, B, models,
+    #                  H, seqs); c, tc: (T, models, H, seqs))
     y: np.ndarray    # (models, outdim, cols) softmax outputs
+    seqs: int
+    hidden: int
+
+    @property
+    def states(self):
+        """Per hidden layer, per step, a :class:`cells.State` of views of the buffers."""
+        return [_states(buffers, X, self.hidden, self.seqs)
+                for buffers, X in zip(self.buffers, self.X)]
+
+
+def _states(buffers, X, H, S):
+    T = X.shape[2] // S - 1
+    # h_t is in X, where step t+1 and the layers above read it
+    return [State(act=buffers["act"][t] if "act" in buffers else None,
+                  h=X[:, :H, (t + 1) * S:(t + 2) * S],
+                  c=buffers["c"][t] if "c" in buffers else None,
+                  tc=buffers["tc"][t] if "tc" in buffers else None) for t in range(T)]
 
 
 def forward(arch, params, data, work=None):
@@ -224,7 +251,7 @@ def forward(arch, params, data, work=None):
     B = len(cell.blocks)
     pre = work.get("pre", (M, B * H, S))                     # (models, B*H, seqs)
     pre_blocks = pre.reshape(M, B, H, S).transpose(1, 0, 2, 3)  # (B, models, H, seqs)
-    Vs, Xs, all_states = [], [], []
+    Vs, Xs, all_buffers = [], [], []
     for layer in range(arch.layers):
         spec = _Layer(arch, layer)
         V = spec.pack(W, work.get(f"V{layer}", (M, spec.rows, spec.width)))
@@ -238,20 +265,17 @@ def forward(arch, params, data, work=None):
         buffers = {name: work.get(f"{name}{layer}", (T, B, M, H, S) if name == "act"
                                   else (T, M, H, S))
                    for name in cell.buffers}
-        states, prev = [], None
-        for t in range(T):
-            # h_t goes straight into X, where step t+1 and the layers above read it
-            s = State(act=buffers["act"][t] if "act" in buffers else None,
-                      h=X[:, :H, (t + 1) * S:(t + 2) * S],
-                      c=buffers["c"][t] if "c" in buffers else None,
-                      tc=buffers["tc"][t] if "tc" in buffers else None)
-            np.matmul(V, X[:, :, t * S:(t + 1) * S], out=pre)
-            cell.forward(pre_blocks, s, prev)
-            states.append(s)
-            prev = s
+        if kernels.enabled():
+            kernels.forward_layer(kernels.CODES[arch.cell], kernels.ADDRESSES, V, X,
+                                  *_kernel_buffers(buffers), T, S, H)
+        else:
+            states = _states(buffers, X, H, S)
+            for t in range(T):
+                np.matmul(V, X[:, :, t * S:(t + 1) * S], out=pre)
+                cell.forward(pre_blocks, states[t], states[t - 1] if t > 0 else None)
         Vs.append(V)
         Xs.append(X)
-        all_states.append(states)
+        all_buffers.append(buffers)
     # softmax output: bias first, then the hidden layers feeding it, as PyBrain adds them
     z = work.get("z", (M, arch.outdim, T * S))
     z[...] = W[("bias", "out")]
@@ -259,7 +283,7 @@ def forward(arch, params, data, work=None):
         z += np.matmul(W[(source, "out")], Xs[int(source[6:])][:, :H, S:])
     y = safe_exp(z, out=z)
     y /= y.sum(axis=1, keepdims=True)
-    return Forward(Vs, Xs, all_states, y)
+    return Forward(Vs, Xs, all_buffers, y, S, H)
 
 
 def step_errors(y, data):
@@ -348,14 +372,21 @@ def backward(arch, params, data, fw, work=None):
     e = work.get("e", (M, H, S))
     for layer in reversed(range(arch.layers)):
         spec = _Layer(arch, layer)
-        V, X, states = fw.V[layer], fw.X[layer], fw.states[layer]
+        V, X = fw.V[layer], fw.X[layer]
         below = layer > 0
         if below and dh[layer - 1] is None:
             dh[layer - 1] = work.get(f"dh{layer - 1}", (M, H, cols))
             dh[layer - 1][...] = 0
+        dV = work.get("dV", V.shape)                                          # (models, B*H, H+F)
+        if kernels.enabled():
+            kernels.backward_layer(kernels.CODES[arch.cell], kernels.ADDRESSES, V, X,
+                                   *_kernel_buffers(fw.buffers[layer]), dh[layer],
+                                   dh[layer - 1] if below else dh[layer], dV, T, S, H, below)
+            spec.unpack(dV, dW)
+            continue
+        states = _states(fw.buffers[layer], X, H, S)
         # V^T's rows for h_{t-1} and for the layer below; they come first in X
         Vt = _T(V[:, :, :2 * H if below else H])
-        dV = work.get("dV", V.shape)                                          # (models, B*H, H+F)
         dV[...] = 0
         product = work.get("dV_step", V.shape)
         back, carry = None, None

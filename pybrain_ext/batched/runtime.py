@@ -23,8 +23,11 @@ _FUNCTIONS = [("scipy_openblas_get_num_threads64_", "scipy_openblas_set_num_thre
               ("openblas_get_num_threads", "openblas_set_num_threads")]
 
 
-def _openblas_thread_functions():
-    """The loaded OpenBLAS's get/set-thread-count functions, or None."""
+def numpy_openblas():
+    """The OpenBLAS that numpy's matrix products call (a ``ctypes.CDLL``), or None.
+
+    numpy's wheels bring their own; elsewhere its symbols may already be in the process.
+    """
     candidates = glob.glob(os.path.join(os.path.dirname(np.__file__), os.pardir,
                                         "numpy.libs", "*openblas*"))
     for path in candidates + [None]:        # None: symbols already in the process
@@ -32,9 +35,17 @@ def _openblas_thread_functions():
             library = ctypes.CDLL(path)
         except OSError:
             continue
-        for get, set_ in _FUNCTIONS:
-            if hasattr(library, get) and hasattr(library, set_):
-                return getattr(library, get), getattr(library, set_)
+        if any(hasattr(library, get) for get, _ in _FUNCTIONS):
+            return library
+    return None
+
+
+def _openblas_thread_functions():
+    """The loaded OpenBLAS's get/set-thread-count functions, or None."""
+    library = numpy_openblas()
+    for get, set_ in _FUNCTIONS if library is not None else ():
+        if hasattr(library, get) and hasattr(library, set_):
+            return getattr(library, get), getattr(library, set_)
     return None
 
 

@@ -21,6 +21,7 @@ import time
 
 import numpy as np
 
+from pybrain_ext.batched import kernels
 from pybrain_ext.batched.cells import CELL_STEPS
 from pybrain_ext.batched.engine import Workspace, backward, forward, mean_error
 from pybrain_ext.batched.runtime import keep_freed_memory, one_blas_thread
@@ -39,6 +40,10 @@ def rprop_step(params, derivs, theta, last, settings):
         the step sizes and the previous step's derivs (as PyBrain keeps them).
     settings : RPropSettings
     """
+    if kernels.enabled():
+        kernels.rprop_step(params, derivs, theta, last, settings.etaplus, settings.etaminus,
+                           settings.deltamin, settings.deltamax)
+        return
     params += np.sign(derivs) * theta          # moves by the *current* step size
     switch = last * derivs
     # theta[switch > 0] *= etaplus; theta[switch < 0] *= etaminus, as factors (x 1.0 is exact)
