@@ -265,7 +265,7 @@ def forward(arch, params, data, work=None):
         buffers = {name: work.get(f"{name}{layer}", (T, B, M, H, S) if name == "act"
                                   else (T, M, H, S))
                    for name in cell.buffers}
-        if kernels.enabled():
+        if kernels.enabled() and arch.cell in kernels.CODES:
             kernels.forward_layer(kernels.CODES[arch.cell], kernels.ADDRESSES, V, X,
                                   *_kernel_buffers(buffers), T, S, H)
         else:
@@ -378,7 +378,7 @@ def backward(arch, params, data, fw, work=None):
             dh[layer - 1] = work.get(f"dh{layer - 1}", (M, H, cols))
             dh[layer - 1][...] = 0
         dV = work.get("dV", V.shape)                                          # (models, B*H, H+F)
-        if kernels.enabled():
+        if kernels.enabled() and arch.cell in kernels.CODES:
             kernels.backward_layer(kernels.CODES[arch.cell], kernels.ADDRESSES, V, X,
                                    *_kernel_buffers(fw.buffers[layer]), dh[layer],
                                    dh[layer - 1] if below else dh[layer], dV, T, S, H, below)

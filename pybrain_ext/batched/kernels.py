@@ -46,9 +46,10 @@ except ImportError:             # the numpy path runs instead
     numba = None
 
 from pybrain_ext.batched.cells import SAFE_EXP_BOUND
-from tasks.protocol import CELLS
 
-# cell codes of the compiled functions, in the registry's order
+# cell codes of the compiled functions: the cells they implement (any other cell of the
+# registry takes the numpy path)
+CELLS = ("lstm", "gru", "tanh", "sigmoid", "relu")
 CODES = {name: code for code, name in enumerate(CELLS)}
 LSTM, GRU, TANH, SIGMOID, RELU = (CODES[name] for name in ("lstm", "gru", "tanh", "sigmoid",
                                                           "relu"))
