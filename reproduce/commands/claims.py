@@ -12,24 +12,18 @@ published Table I itself says.  Writes ``claims.csv`` and ``claims.md`` to
 ``--out`` and prints the table.  ``--db`` is a results store or a
 ``runs.csv.gz``; it is only read.
 """
-from reproduce import claims, table1
-from reproduce.cli import UsageError
-from reproduce.commands import prepare_out_dir
+from reproduce import claims
+from reproduce.commands import add_published_option, prepare_out_dir, published_table
 from reproduce.commands.selection import add_input_options, load_input, made_by
 
 
 def configure(parser):
     add_input_options(parser, "claims.csv and claims.md")
-    parser.add_argument("--published", default=None, metavar="CSV",
-                        help="the published Table I (default: the paper's, shipped with the "
-                             "package)")
+    add_published_option(parser)
 
 
 def execute(args):
-    try:
-        published = table1.load_published(args.published)
-    except ValueError as exc:
-        raise UsageError(f"--published: {exc}") from None
+    published = published_table(args)
     ok, reading, profile = load_input(args)
     out = prepare_out_dir(args.out)
     frame = claims.evaluate(ok, published)

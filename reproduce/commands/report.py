@@ -13,8 +13,9 @@ folder's name and its parent's (``results/<profile>/<reading>``).
 """
 from pathlib import Path
 
-from reproduce import report, table1
+from reproduce import report
 from reproduce.cli import RELATIVE_PATHS, UsageError
+from reproduce.commands import add_published_option, published_table
 from reproduce.profiles import PROFILES, get_profile
 from reproduce.readings import STATED, get_reading
 from reproduce.store import StoreError
@@ -30,9 +31,7 @@ def configure(parser):
     parser.add_argument("--profile", default=None, metavar="NAME",
                         help=f"only this profile's runs ({', '.join(PROFILES)}; default: the "
                              "parent folder's name if it names one, else all runs)")
-    parser.add_argument("--published", default=None, metavar="CSV",
-                        help="the published Table I (default: the paper's, shipped with the "
-                             "package)")
+    add_published_option(parser)
 
 
 def _named(get, name):
@@ -43,10 +42,7 @@ def _named(get, name):
 
 
 def execute(args):
-    try:
-        published = table1.load_published(args.published)
-    except ValueError as exc:
-        raise UsageError(f"--published: {exc}") from None
+    published = published_table(args)
     directory = Path(args.results)
     if not (directory / "runs.csv.gz").is_file():
         raise UsageError(f"{directory / 'runs.csv.gz'} does not exist")
