@@ -98,9 +98,9 @@ def type2_sums(gram, xy, yy, columns, terms):
 
     ``gram = X'WX``, ``xy = X'WY``, ``yy = diag(Y'WY)`` for the design ``X``
     (first column the intercept), row weights ``W`` and responses ``Y`` (one
-    per column); ``columns`` maps each term to its column indices.  A term's sum is the rise of the residual sum of
-    squares when it is dropped from the model of every term that does not
-    contain it (so a main effect is not adjusted for its own interactions) --
+    per column); ``columns`` maps each term to its column indices.  A term's
+    sum is the rise of the residual sum of squares when it is dropped from the
+    model of every term that does not contain it (so a main effect is not adjusted for its own interactions) --
     what ``anova_lm(typ=2)`` gives, at the cost of small solves only, so that
     bootstrap refits are cheap.  Returns ``(sums, residual sums)``, shapes
     (terms, responses) and (responses,).
@@ -131,17 +131,17 @@ def _solve(g, c):
 
 
 def _task_rows(frame, task, bootstrap, rng, confidence):
+    """`analyse`'s rows of one task's runs (`design` columns)."""
     factors = [f for f in FACTORS if frame[f].nunique() > 1]
     if not factors:
         return []
     frame = frame.assign(rank=stats.rankdata(frame["error"]))
     terms = _terms(factors)
-    rows, designs = [], {}
-    for response in RESPONSES:
+    rows = []
+    for response in RESPONSES:     # the design (model.model.exog) is the same for both
         model, table = _fit(frame, response, factors)
         if table is None:
             return []
-        designs[response] = model
         total = table["sum_sq"].sum()
         for name, row in table.iterrows():
             term = RESIDUAL if name == "Residual" else term_label(_term_of_column(name))
@@ -150,7 +150,6 @@ def _task_rows(frame, task, bootstrap, rng, confidence):
                          "F": row["F"], "p": row["PR(>F)"], "runs": len(frame),
                          "bootstrap": bootstrap})
     # bootstrap: multinomial weights on the runs, one set per refit, both responses
-    model = designs["error"]
     X = np.asarray(model.model.exog)                                      # (runs, params)
     names = model.model.exog_names
     columns = {t: [i for i, n in enumerate(names) if i and _term_of_column(n) == t]

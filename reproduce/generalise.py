@@ -28,6 +28,7 @@ import pandas as pd
 import tasks
 from pybrain_ext.batched import Architecture, Sequences, classification_error
 from pybrain_ext.batched.runtime import one_blas_thread
+from reproduce.config import RunConfig
 from reproduce.protocol import TABLE1_AGREEMENT_POINTS, TABLE1_CELL_ORDER
 from reproduce.runner import fit_many
 from reproduce.sensitivity import CELL_COLOURS
@@ -94,7 +95,6 @@ def generalise(runs, lengths=LENGTHS, sequences=SEQUENCES, picks=PICKS):
     pandas.DataFrame
         `COLUMNS`: one row per chosen run and length.
     """
-    from reproduce.config import RunConfig
     lengths = tuple(lengths)
     if not lengths or any(not isinstance(n, int) or n < 1 for n in lengths):
         raise ValueError(f"lengths must be positive integers; got {list(lengths)}")
