@@ -3,7 +3,6 @@ import numpy as np
 import pytest
 
 import tasks
-from pybrain_ext import CELL_LAYERS
 from pybrain_ext.batched import (Architecture, Sequences, backward, forward, kernels, record,
                                  rprop_step)
 from pybrain_ext.network import initial_params
@@ -20,7 +19,7 @@ def both_paths(monkeypatch, compute):
     return out
 
 
-@pytest.mark.parametrize("cell", list(CELL_LAYERS))
+@pytest.mark.parametrize("cell", kernels.CELLS)
 @pytest.mark.parametrize("layers, skip", [(1, "none"), (2, "both"), (3, "in"), (3, "out")])
 def test_passes_equal_the_numpy_paths_bit_for_bit(monkeypatch, cell, layers, skip):
     """Outputs, every recorded state and the derivatives, with large weights too
