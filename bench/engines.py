@@ -24,9 +24,9 @@ import numpy as np
 from pybrain_ext.batched import Architecture, Sequences, train
 from pybrain_ext.network import build_network, initial_params
 from pybrain_ext.training import RPropSettings
+from reproduce.protocol import GRID_CELLS as CELLS
 from tasks import generate, split, to_pybrain
 
-CELLS = ("lstm", "gru", "tanh", "sigmoid", "relu")
 HIDDEN = (5, 10, 50)
 LAYERS = (1, 3)
 BATCH_SIZES = (1, 16, 64)

@@ -42,9 +42,9 @@ def _warm_up():
     engine happens before any sampled batch is timed."""
     from reproduce.config import RunConfig
     from reproduce.sweep import _init_local_worker, run_batch
-    from tasks.protocol import CELLS
+    from reproduce.protocol import GRID_CELLS
     _init_local_worker()
-    for cell in CELLS:
+    for cell in GRID_CELLS:
         run_batch([RunConfig(task="mvb", k=2, cell=cell, layers=2, hidden=2, skip="both",
                              delta0=0.1, seed=0, max_epochs=1).to_json()], "batched")
 

@@ -265,8 +265,9 @@ def forward(arch, params, data, work=None):
         buffers = {name: work.get(f"{name}{layer}", (T, B, M, H, S) if name == "act"
                                   else (T, M, H, S))
                    for name in cell.buffers}
-        if kernels.enabled() and arch.cell in kernels.CODES:
-            kernels.forward_layer(kernels.CODES[arch.cell], kernels.ADDRESSES, V, X,
+        code = kernels.code_for(arch.cell)
+        if code is not None:
+            kernels.forward_layer(code, kernels.ADDRESSES, V, X,
                                   *_kernel_buffers(buffers), T, S, H)
         else:
             states = _states(buffers, X, H, S)
@@ -378,8 +379,9 @@ def backward(arch, params, data, fw, work=None):
             dh[layer - 1] = work.get(f"dh{layer - 1}", (M, H, cols))
             dh[layer - 1][...] = 0
         dV = work.get("dV", V.shape)                                          # (models, B*H, H+F)
-        if kernels.enabled() and arch.cell in kernels.CODES:
-            kernels.backward_layer(kernels.CODES[arch.cell], kernels.ADDRESSES, V, X,
+        code = kernels.code_for(arch.cell)
+        if code is not None:
+            kernels.backward_layer(code, kernels.ADDRESSES, V, X,
                                    *_kernel_buffers(fw.buffers[layer]), dh[layer],
                                    dh[layer - 1] if below else dh[layer], dV, T, S, H, below)
             spec.unpack(dV, dW)

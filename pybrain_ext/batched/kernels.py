@@ -47,12 +47,9 @@ except ImportError:             # the numpy path runs instead
 
 from pybrain_ext.batched.cells import SAFE_EXP_BOUND
 
-# cell codes of the compiled functions: the cells they implement (any other cell of the
-# registry takes the numpy path)
-CELLS = ("lstm", "gru", "tanh", "sigmoid", "relu")
-CODES = {name: code for code, name in enumerate(CELLS)}
-LSTM, GRU, TANH, SIGMOID, RELU = (CODES[name] for name in ("lstm", "gru", "tanh", "sigmoid",
-                                                          "relu"))
+# The cells compiled here, by code; any other cell of the registry runs its numpy steps.
+LSTM, GRU, TANH, SIGMOID, RELU = range(5)
+CODES = {"lstm": LSTM, "gru": GRU, "tanh": TANH, "sigmoid": SIGMOID, "relu": RELU}
 # cblas enums
 _ROW_MAJOR, _NO_TRANS, _TRANS = 101, 111, 112
 
@@ -123,6 +120,12 @@ def _addresses():
 ADDRESSES = _addresses() if numba is not None else None   # exp loop, tanh loop, dgemm
 AVAILABLE = ADDRESSES is not None
 ENABLED = AVAILABLE and os.environ.get("PYBRAIN_EXT_KERNELS", "") != "numpy"
+
+
+def code_for(cell):
+    """The compiled functions' code of `cell`, or None where the numpy path runs it
+    (numba missing or switched off, or a cell without kernels here)."""
+    return CODES.get(cell) if enabled() else None
 
 
 def enabled():

@@ -19,7 +19,7 @@ def both_paths(monkeypatch, compute):
     return out
 
 
-@pytest.mark.parametrize("cell", kernels.CELLS)
+@pytest.mark.parametrize("cell", list(kernels.CODES))
 @pytest.mark.parametrize("layers, skip", [(1, "none"), (2, "both"), (3, "in"), (3, "out")])
 def test_passes_equal_the_numpy_paths_bit_for_bit(monkeypatch, cell, layers, skip):
     """Outputs, every recorded state and the derivatives, with large weights too
