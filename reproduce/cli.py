@@ -22,6 +22,10 @@ COMMANDS = {
     "sensitivity": ("reproduce.commands.sensitivity",
                     "Table I's agreement with the paper under named readings of the protocol"),
     "claims": ("reproduce.commands.claims", "the paper's claims as verdicts over stored runs"),
+    "anova": ("reproduce.commands.anova", "which factors of the grid drive the test error"),
+    "generalise": ("reproduce.commands.generalise",
+                   "do the best and median networks keep their error on longer sequences"),
+    "report": ("reproduce.commands.report", "one REPORT.md of a results folder, with figures"),
     "figure6": ("reproduce.commands.figure6", "train a network and draw its activity (Fig. 6)"),
     "patterns": ("reproduce.commands.patterns", "draw one example sequence per task (Figs. 1-5)"),
 }

@@ -87,3 +87,22 @@ def file_name(text):
         raise argparse.ArgumentTypeError(
             f"expected a file name without a folder (the files go in --out), got {text!r}")
     return text
+
+
+def add_published_option(parser):
+    """``--published CSV``: the published Table I to compare with (see `published_table`)."""
+    from reproduce import table1
+    parser.add_argument("--published", default=None, metavar="CSV",
+                        help="the published Table I to compare with, a CSV of the columns "
+                             f"{', '.join(table1.PUBLISHED_COLUMNS)} (default: the paper's, "
+                             "shipped with the package)")
+
+
+def published_table(args):
+    """The table ``--published`` names (`reproduce.table1.load_published`); UsageError
+    saying why it cannot be read."""
+    from reproduce import table1
+    try:
+        return table1.load_published(args.published)
+    except ValueError as exc:
+        raise UsageError(f"--published: {exc}") from None

@@ -12,51 +12,24 @@ published Table I itself says.  Writes ``claims.csv`` and ``claims.md`` to
 ``--out`` and prints the table.  ``--db`` is a results store or a
 ``runs.csv.gz``; it is only read.
 """
-from reproduce import claims, runs_csv, table1
-from reproduce.cli import RELATIVE_PATHS, UsageError
-from reproduce.commands import prepare_out_dir
-from reproduce.commands.sweep import DEFAULT_DB
-from reproduce.profiles import PROFILES, get_profile
-from reproduce.readings import STATED, get_reading, select
-from reproduce.store import StoreError
+from reproduce import claims
+from reproduce.commands import add_published_option, prepare_out_dir, published_table
+from reproduce.commands.selection import add_input_options, load_input, made_by
 
 
 def configure(parser):
-    parser.add_argument("--db", default=DEFAULT_DB, metavar="PATH",
-                        help=f"a results store or a runs.csv.gz (default {DEFAULT_DB}; "
-                             f"{RELATIVE_PATHS})")
-    parser.add_argument("--reading", default=STATED, metavar="NAME",
-                        help="only runs of this reading of the protocol (default stated)")
-    parser.add_argument("--profile", default=None, metavar="NAME",
-                        help=f"only this profile's runs ({', '.join(PROFILES)}); default: all")
-    parser.add_argument("--out", default="results", metavar="DIR",
-                        help="where to write claims.csv and claims.md (default results/)")
-    parser.add_argument("--published", default=None, metavar="CSV",
-                        help="the published Table I (default: the paper's, shipped with the "
-                             "package)")
+    add_input_options(parser, "claims.csv and claims.md")
+    add_published_option(parser)
 
 
 def execute(args):
-    try:
-        published = table1.load_published(args.published)
-    except ValueError as exc:
-        raise UsageError(f"--published: {exc}") from None
-    try:
-        reading = get_reading(args.reading)
-        profile = get_profile(args.profile) if args.profile is not None else None
-        runs = select(runs_csv.load(args.db), reading, profile)
-    except (StoreError, ValueError) as exc:
-        raise UsageError(str(exc)) from None
-    ok = runs[runs["status"] == "ok"]
-    if ok.empty:
-        raise UsageError(f"{args.db} has no ok runs of reading {reading.name}"
-                         + (f" and profile {profile.name}" if profile else ""))
+    published = published_table(args)
+    ok, reading, profile = load_input(args)
     out = prepare_out_dir(args.out)
-    frame = claims.evaluate(runs, published)
+    frame = claims.evaluate(ok, published)
     source = (f"Reading `{reading.name}` ({reading.describe()}); {len(ok):,} runs of "
               f"`{args.db}`" + (f", profile `{profile.name}`" if profile else "")
-              + f".  Made by `python -m reproduce claims --db {args.db} --reading "
-              f"{reading.name}" + (f" --profile {profile.name}" if profile else "") + "`.")
+              + f".  Made by {made_by('claims', args, reading, profile)}.")
     frame.to_csv(out / "claims.csv", index=False, float_format="%.4f")
     text = claims.to_markdown(frame, source)
     (out / "claims.md").write_text(text)

@@ -33,6 +33,7 @@ from reproduce.commands import check_memory, file_name, prepare_out_dir
 from reproduce.config import ENGINES, RunConfig
 from reproduce.figures import activity_of, save_activity
 from reproduce.protocol import FIGURE6
+from reproduce.readings import STATED, get_reading
 from reproduce.runner import fit_many, make_data
 from reproduce.store import Store, StoreError
 from tasks import TASKS
@@ -77,6 +78,8 @@ def configure(parser):
     parser.add_argument("--db", default=DEFAULT_DB,
                         help=f"results store that --key refers to [{DEFAULT_DB}; "
                              f"{RELATIVE_PATHS}]")
+    parser.add_argument("--reading", default=STATED, metavar="NAME",
+                        help="the reading of the protocol to train under [stated]")
     parser.add_argument("--sequence", type=non_negative_int, default=0,
                         help="which test sequence to draw [0, the first]")
     parser.add_argument("--engine", choices=ENGINES, default="batched",
@@ -103,7 +106,8 @@ def _configs(args):
         values["skip"] = "none"      # the preset's skip needs two layers; one has no skips
     seeds = [args.seed] if args.seed is not None else list(range(args.seeds or DEFAULT_SEEDS))
     try:
-        return [RunConfig(**values, seed=seed) for seed in seeds]
+        reading = get_reading(args.reading)
+        return [reading.apply(RunConfig(**values, seed=seed)) for seed in seeds]
     except ValueError as exc:
         raise UsageError(str(exc)) from None
 

@@ -33,7 +33,7 @@ from pathlib import Path
 from reproduce import runs_csv, sensitivity, table1
 from reproduce.batching import BATCH_SIZE
 from reproduce.cli import RELATIVE_PATHS, UsageError, positive_float, positive_int
-from reproduce.commands import prepare_out_dir
+from reproduce.commands import add_published_option, prepare_out_dir, published_table
 from reproduce.commands import sweep as sweep_command
 from reproduce.config import ENGINES
 from reproduce.profiles import PROFILES, get_profile
@@ -62,9 +62,7 @@ def configure(parser):
                              "(default results/sensitivity)")
     parser.add_argument("--no-sweep", action="store_true",
                         help="run nothing: tabulate what the stores and runs files hold")
-    parser.add_argument("--published", default=None, metavar="CSV",
-                        help="the published Table I (default: the paper's, shipped with the "
-                             "package)")
+    add_published_option(parser)
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--workers", type=positive_int, default=None, metavar="N",
                        help="local worker processes (default: one per CPU)")
@@ -89,10 +87,7 @@ def execute(args):
     names = [r.name for r in readings]
     if len(set(names)) != len(names):
         raise UsageError(f"a reading is named twice: {', '.join(names)}")
-    try:
-        published = table1.load_published(args.published)
-    except ValueError as exc:
-        raise UsageError(f"--published: {exc}") from None
+    published = published_table(args)
     stores = prepare_out_dir(args.stores, "--stores")
     out = prepare_out_dir(args.out)
     folders = {r.name: prepare_out_dir(Path(args.results) / profile.name / r.name)

@@ -21,7 +21,7 @@ another CSV of the same columns (a missing or malformed one is an error).
 """
 from reproduce import runs_csv, table1
 from reproduce.cli import RELATIVE_PATHS, UsageError, positive_float
-from reproduce.commands import prepare_out_dir
+from reproduce.commands import add_published_option, prepare_out_dir, published_table
 from reproduce.commands.sweep import DEFAULT_DB
 from reproduce.profiles import PROFILES, get_profile
 from reproduce.readings import STATED, get_reading, select, with_overrides
@@ -42,10 +42,7 @@ def configure(parser):
                         help="only runs of this reading of the protocol (default stated)")
     parser.add_argument("--init-variance", type=positive_float, default=None,
                         metavar="V", help="short for --reading ...+varV")
-    parser.add_argument("--published", default=None, metavar="CSV",
-                        help="the published Table I to compare with, a CSV of the columns "
-                             f"{', '.join(table1.PUBLISHED_COLUMNS)} (default: the paper's, "
-                             "shipped with the package)")
+    add_published_option(parser)
 
 
 def execute(args):
@@ -54,10 +51,7 @@ def execute(args):
         profile = get_profile(args.profile) if args.profile is not None else None
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    try:
-        published = table1.load_published(args.published)
-    except ValueError as exc:
-        raise UsageError(f"--published: {exc}") from None
+    published = published_table(args)
     try:
         runs = select(runs_csv.load(args.db), reading, profile)
     except (StoreError, ValueError) as exc:

@@ -1,0 +1,85 @@
+"""The report: built from a smoke runs.csv.gz, and from a folder with every part."""
+import subprocess
+import sys
+from pathlib import Path
+
+from reproduce import runs_csv
+from reproduce.profiles import get_profile
+from reproduce.runner import run_many
+
+ROOT = Path(__file__).parents[2]
+
+
+def cli(*args):
+    return subprocess.run([sys.executable, "-m", "reproduce", *args], cwd=ROOT,
+                          capture_output=True, text=True)
+
+
+def smoke_runs():
+    configs = get_profile("smoke").configs()
+    rows = []
+    for config, result in zip(configs, run_many(configs, "batched")):
+        rows.append({"key": config.key, "variant": config.variant_id, **config.__dict__,
+                     "status": "ok", **{c: getattr(result, c) for c in
+                                        ("test_error", "training_error", "validation_error",
+                                         "epochs", "stop_reason", "engine")}})
+    import pandas as pd
+    return pd.DataFrame(rows)
+
+
+def test_the_report_builds_from_a_smoke_runs_csv(tmp_path):
+    folder = tmp_path / "smoke" / "stated"
+    folder.mkdir(parents=True)
+    runs_csv.write(smoke_runs(), folder / "runs.csv.gz")
+    out = cli("report", "--results", str(folder))
+    assert out.returncode == 0, out.stderr
+    text = (folder / "REPORT.md").read_text()
+    assert text.startswith("# Report: reading `stated`, profile `smoke`")
+    for part in ("## 1. Table I", "## 2. The paper's claims", "## 3. What drives the error",
+                 "## 4. Does the learned memory generalise", "## 5. Figure 6",
+                 "python -m reproduce generalise --db", "## How each part was made"):
+        assert part in text, part
+    for name in ("report_table1_diff.png", "report_scatter.png", "claims.csv", "anova.csv"):
+        assert (folder / name).stat().st_size > 0, name
+    assert cli("report", "--help").returncode == 0
+
+
+def test_the_report_takes_every_part_from_its_folder(make_runs, tmp_path):
+    folder = tmp_path / "mine" / "var0.01"         # not a profile: all runs
+    folder.mkdir(parents=True)
+    runs_csv.write(make_runs(lambda c: 5.0 * c.seed + (3 if c.cell == "gru" else 0),
+                             variants=(("fdr", 2, 2),), architectures=((1, "none"),),
+                             widths=(4,), delta0=(0.1,), seeds=(0, 1), max_epochs=60,
+                             init_variance=0.01),
+                   folder / "runs.csv.gz")
+    assert cli("generalise", "--db", str(folder / "runs.csv.gz"), "--reading", "var0.01",
+               "--out", str(folder), "--lengths", "20,100", "--sequences", "4").returncode == 0
+    (folder / "figures").mkdir()
+    (folder / "figures" / "figure6.png").write_bytes(b"png")
+    out = cli("report", "--results", str(folder))
+    assert out.returncode == 0, out.stderr
+    text = (folder / "REPORT.md").read_text()
+    assert "reading `var0.01`" in text and "profile" not in text.splitlines()[0]
+    assert "![error against sequence length](generalisation.png)" in text
+    assert "| fdr |" in text and "![figure6](figures/figure6.png)" in text
+    assert "figure6 --reading var0.01 --cell gru --task svb --k 4" in text
+
+
+def test_bad_input_exits_2_in_one_line(tmp_path):
+    for args, message in ((["--results", str(tmp_path)], "does not exist"),
+                          (["--results", str(tmp_path), "--reading", "x"], "does not exist")):
+        out = cli("report", *args)
+        assert out.returncode == 2 and message in out.stderr
+        assert len(out.stderr.strip().splitlines()) == 1
+    (tmp_path / "runs.csv.gz").write_bytes(b"not gzip")
+    out = cli("report", "--results", str(tmp_path))
+    assert out.returncode == 2 and "cannot read" in out.stderr
+    assert not (tmp_path / "REPORT.md").exists()
+
+
+def test_figure6_trains_under_a_reading(tmp_path):
+    from reproduce.figures import load_figure_data
+    out = cli("figure6", "--reading", "var0.01", "--seed", "0", "--max-epochs", "2",
+              "--out", str(tmp_path), "--name", "f")
+    assert out.returncode == 0, out.stderr
+    assert load_figure_data(tmp_path / "f.npz")["config"].init_variance == 0.01
