@@ -474,7 +474,7 @@ def _published_verdict(published, claim):
         d = float((means[list(claim.a)].mean(axis=1) - means[list(claim.b)].mean(axis=1)).mean())
         return ("holds" if d < 0 else "fails"), (f"{_label(claim.a)} - {_label(claim.b)} "
                                                   f"means {d:+.1f}")
-    worst, parts, verdicts = 0.0, [], []
+    parts, verdicts = [], []
     for i, a in enumerate(claim.options):
         for b in claim.options[i + 1:]:
             d = float((means[list(a)].mean(axis=1) - means[list(b)].mean(axis=1)).mean())

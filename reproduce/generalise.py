@@ -22,7 +22,6 @@ A cell *keeps its error* on a task when its best networks' error at 5x the
 training length (100 steps) exceeds their error at 20 steps by at most
 `KEEP_POINTS` in every variant of the task.
 """
-import numpy as np
 import pandas as pd
 
 import tasks

@@ -32,7 +32,6 @@ runs the numpy path.  :data:`ENABLED` (default: :data:`AVAILABLE`, or False
 with ``PYBRAIN_EXT_KERNELS=numpy`` in the environment) chooses the path.
 """
 import ctypes
-import glob
 import os
 
 import numpy as np

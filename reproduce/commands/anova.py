@@ -11,7 +11,6 @@ squares, share with its bootstrap interval, F and p), ``anova.md`` and
 ``--db`` is a results store or a ``runs.csv.gz``; it is only read.  Takes
 seconds per task on a ``quick`` grid (``--bootstrap`` refits set the cost).
 """
-from pathlib import Path
 
 from reproduce import anova
 from reproduce.cli import UsageError, non_negative_int

@@ -31,15 +31,12 @@ import os
 from pathlib import Path
 
 from reproduce import runs_csv, sensitivity, table1
-from reproduce.batching import BATCH_SIZE
-from reproduce.cli import RELATIVE_PATHS, UsageError, positive_float, positive_int
+from reproduce.cli import RELATIVE_PATHS, UsageError, positive_float
 from reproduce.commands import add_published_option, prepare_out_dir, published_table
 from reproduce.commands import sweep as sweep_command
-from reproduce.config import ENGINES
 from reproduce.profiles import PROFILES, get_profile
 from reproduce.readings import get_reading, sensitivity_readings
 from reproduce.store import Store, StoreError
-from reproduce.sweep import CONNECT_TIMEOUT_S
 
 
 def configure(parser):
@@ -63,18 +60,7 @@ def configure(parser):
     parser.add_argument("--no-sweep", action="store_true",
                         help="run nothing: tabulate what the stores and runs files hold")
     add_published_option(parser)
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=positive_int, default=None, metavar="N",
-                       help="local worker processes (default: one per CPU)")
-    where.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
-                       help="run on this Dask cluster instead")
-    parser.add_argument("--engine", default="batched", choices=ENGINES,
-                        help="training engine (default batched)")
-    parser.add_argument("--batch-size", type=positive_int, default=None, metavar="N",
-                        help=f"at most N runs per batch (default {BATCH_SIZE})")
-    parser.add_argument("--connect-timeout", type=positive_float, default=CONNECT_TIMEOUT_S,
-                        metavar="S", help="seconds to wait for the scheduler")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bars")
+    sweep_command.add_execution_options(parser)
 
 
 def execute(args):

@@ -42,6 +42,21 @@ def configure(parser):
     parser.add_argument("--db", default=DEFAULT_DB, metavar="PATH",
                         help=f"the results store (created if missing; default {DEFAULT_DB}; "
                              f"{RELATIVE_PATHS})")
+    add_execution_options(parser)
+    parser.add_argument("--max-epochs", type=non_negative_int, default=None, metavar="N",
+                        help="cap on training epochs (default: the profile's); short for "
+                             "--reading ...+capN")
+    parser.add_argument("--init-variance", type=positive_float, default=None, metavar="V",
+                        help="variance of the initial parameters (default: the protocol's "
+                             "0.3); short for --reading ...+varV")
+    parser.add_argument("--retry-failed", action="store_true",
+                        help="run the runs stored as failed again (after fixing the cause); "
+                             "their new outcome replaces the failed row")
+
+
+def add_execution_options(parser):
+    """Where and how a sweep runs: ``--workers``/``--scheduler``, ``--engine``,
+    ``--batch-size``, ``--connect-timeout``, ``--no-progress`` (sweep, sensitivity)."""
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--workers", type=positive_int, default=None, metavar="N",
                        help="local worker processes (default: one per CPU)")
@@ -51,18 +66,9 @@ def configure(parser):
                         help="training engine (default batched)")
     parser.add_argument("--batch-size", type=positive_int, default=None, metavar="N",
                         help=f"at most N runs per batch (default {BATCH_SIZE})")
-    parser.add_argument("--max-epochs", type=non_negative_int, default=None, metavar="N",
-                        help="cap on training epochs (default: the profile's); short for "
-                             "--reading ...+capN")
-    parser.add_argument("--init-variance", type=positive_float, default=None, metavar="V",
-                        help="variance of the initial parameters (default: the protocol's "
-                             "0.3); short for --reading ...+varV")
     parser.add_argument("--connect-timeout", type=positive_float, default=CONNECT_TIMEOUT_S,
                         metavar="S", help=f"seconds to wait for the scheduler "
                                           f"(default {CONNECT_TIMEOUT_S})")
-    parser.add_argument("--retry-failed", action="store_true",
-                        help="run the runs stored as failed again (after fixing the cause); "
-                             "their new outcome replaces the failed row")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
