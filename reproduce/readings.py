@@ -35,6 +35,7 @@ mix even when they are one file.  `sensitivity_readings(V)` lists the readings o
 sensitivity study (``python -m reproduce sensitivity``).
 """
 import dataclasses
+import json
 import re
 from dataclasses import dataclass
 
@@ -145,10 +146,16 @@ assert _STATED_VALUES["init_variance"] == INIT_VARIANCE
 assert _STATED_VALUES["max_epochs"] == MAX_EPOCHS
 
 
+def _reading(settings):
+    """The reading of `settings` (field -> value); values at their stated ones drop out,
+    so equal readings compare and name alike."""
+    return Reading(tuple(sorted((k, v) for k, v in settings.items()
+                                if v != _STATED_VALUES[k])))
+
+
 def select(runs, reading, profile=None):
     """The rows of `runs` (store rows or `runs_csv.read`) that are runs of `reading` --
     and, given a `Profile`, of that profile under it."""
-    import json
     runs = runs[runs["config"].map(lambda text: reading.matches(json.loads(text)))]
     if profile is not None:
         runs = runs[runs["key"].isin({c.key for c in profile.configs(reading)})]
@@ -161,8 +168,7 @@ def with_overrides(reading, init_variance=None, max_epochs=None):
     for field, value in (("init_variance", init_variance), ("max_epochs", max_epochs)):
         if value is not None:
             settings[field] = value
-    settings = {k: v for k, v in settings.items() if v != _STATED_VALUES[k]}
-    return Reading(tuple(sorted(settings.items())))
+    return _reading(settings)
 
 
 def get_reading(name):
@@ -190,8 +196,7 @@ def get_reading(name):
         RunConfig(task="mvb", k=2, cell="gru", layers=1, hidden=2, **settings)
     except ValueError as exc:
         raise ValueError(f"reading {name!r}: {exc}") from None
-    settings = {k: v for k, v in settings.items() if v != _STATED_VALUES[k]}
-    return Reading(tuple(sorted(settings.items())))
+    return _reading(settings)
 
 
 def sensitivity_readings(best_variance):
