@@ -90,6 +90,7 @@ class EarlyStopping:
         self.best_error = initial_error
         self.best_epoch = None          # index of the epoch whose parameters are kept
         self.validation_errors = [initial_error]
+        self.training_errors = []       # one per epoch: the trainer's, before its step
         self.epochs = 0                 # epochs trained so far
         self.stop_reason = None
 
@@ -102,6 +103,7 @@ class EarlyStopping:
         epoch = self.epochs
         self.epochs += 1
         self.validation_errors.append(validation_error)
+        self.training_errors.append(training_error)
         if math.isnan(training_error) or math.isnan(validation_error):
             self.stop_reason = "diverged"
             return False
@@ -133,11 +135,12 @@ class TrainOutcome:
     best_epoch: int             # 0-based epoch whose parameters were restored; -1 if none
     stop_reason: str
     validation_errors: tuple    # before training, then after each epoch
+    training_errors: tuple      # each epoch's training error (of the parameters before its step)
     seconds: float
 
     def summary(self):
         d = asdict(self)
-        del d["params"], d["validation_errors"]
+        del d["params"], d["validation_errors"], d["training_errors"]
         return d
 
 
@@ -176,6 +179,7 @@ def train_pybrain(net, train_ds, validation_ds, settings=RPropSettings()):
         best_epoch=-1 if stopping.best_epoch is None else stopping.best_epoch,
         stop_reason=stopping.stop_reason,
         validation_errors=tuple(map(float, stopping.validation_errors)),
+        training_errors=tuple(map(float, stopping.training_errors)),
         seconds=time.perf_counter() - start)
 
 

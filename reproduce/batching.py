@@ -1,6 +1,7 @@
 """Run configurations through the batched engine, many at a time.
 
     results = fit_batched(configs)     # [(RunResult, trained params), ...] in input order
+    results = train_batched(configs)   # [(RunResult, TrainOutcome), ...]: every epoch's errors
 
 Configurations are grouped by what networks computed together must share --
 the architecture (``config.architecture``) and the RProp/early-stopping
@@ -55,6 +56,12 @@ def fit_batched(configs, batch_size=BATCH_SIZE):
         In the order of ``configs``: the result (``engine="batched"``) and the
         trained (restored best) parameters in PyBrain's flat layout.
     """
+    return [(result, outcome.params) for result, outcome in train_batched(configs, batch_size)]
+
+
+def train_batched(configs, batch_size=BATCH_SIZE):
+    """As `fit_batched`, with each run's whole ``TrainOutcome`` (its parameters and
+    every epoch's training and validation error) in place of its parameters."""
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
     groups = {}
@@ -100,5 +107,5 @@ def _fit_group(configs, batch_size):
     return [(RunResult(test_error=float(test_error[m]), training_error=o.training_error,
                        validation_error=o.validation_error, epochs=o.epochs,
                        stop_reason=o.stop_reason, seconds=o.seconds + overhead,
-                       engine="batched", versions=versions), o.params)
+                       engine="batched", versions=versions), o)
             for m, o in enumerate(outcomes)]

@@ -25,6 +25,8 @@ COMMANDS = {
     "anova": ("reproduce.commands.anova", "which factors of the grid drive the test error"),
     "generalise": ("reproduce.commands.generalise",
                    "do the best and median networks keep their error on longer sequences"),
+    "curves": ("reproduce.commands.curves",
+               "learning curves of a seeded sample of runs, retrained exactly"),
     "report": ("reproduce.commands.report", "one REPORT.md of a results folder, with figures"),
     "figure6": ("reproduce.commands.figure6", "train a network and draw its activity (Fig. 6)"),
     "patterns": ("reproduce.commands.patterns", "draw one example sequence per task (Figs. 1-5)"),

@@ -13,7 +13,9 @@ what the commands made from it.  `build` puts together, from those files:
 3. the ANOVA shares (``anova.csv``; computed and written if absent);
 4. the generalisation to longer sequences (``generalisation.csv``, the cache
    ``python -m reproduce generalise`` writes; never retrained here);
-5. Figure 6 and its GRU companion (``figures/figure6.png``,
+5. the learning curves of a sample of runs (``curves.csv.gz``, the cache
+   ``python -m reproduce curves`` writes);
+6. Figure 6 and its GRU companion (``figures/figure6.png``,
    ``figures/figure6_gru.png`` from ``python -m reproduce figure6``);
 
 and the exact command that made each part.  Nothing is trained, so it takes
@@ -25,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from reproduce import anova, claims, generalise, sensitivity, table1
+from reproduce import anova, claims, curves, generalise, sensitivity, table1
 from reproduce.protocol import TABLE1_CELL_ORDER
 
 FIGURES = {"figure6": ("the paper's Figure 6 network (2 x 5 LSTM, skip both, Multiswitch "
@@ -146,6 +148,21 @@ def _section_generalisation(directory, command):
     return lines + ["", "Per network: [generalisation.md](generalisation.md).", ""]
 
 
+def _section_curves(directory, runs, command):
+    lines = ["## 5. How training proceeds", ""]
+    path = directory / curves.CSV
+    if not path.is_file():
+        return lines + ["Not computed yet (it retrains a sample of runs: about a minute).  "
+                        "Run", "", f"    {command}", ""]
+    frame = pd.read_csv(path)
+    curves.plot(frame, directory / "learning_curves.png")
+    text = curves.to_markdown(frame, runs, path)
+    body = text.split("\n", 2)[2]                                # without its title
+    return lines + [body.rstrip(), "", "![learning curves](learning_curves.png)", "",
+                    "Every epoch of every sampled run: `curves.csv.gz` "
+                    "(`reproduce/curves.py`).", ""]
+
+
 def _figure_summary(npz):
     """`` (seed S of N, test error E %)`` from a figure's NPZ, or nothing."""
     from reproduce.figures import load_figure_data
@@ -158,7 +175,7 @@ def _figure_summary(npz):
 
 
 def _section_figures(directory, commands):
-    lines = ["## 5. Figure 6 and its GRU companion", ""]
+    lines = ["## 6. Figure 6 and its GRU companion", ""]
     for stem, (what, _) in FIGURES.items():
         path = directory / "figures" / f"{stem}.png"
         if path.is_file():
@@ -178,7 +195,8 @@ def commands(directory, reading, profile):
            "table1": f"python -m reproduce table1 --db {db} {select} --out {directory}",
            "claims": f"python -m reproduce claims --db {db} {select} --out {directory}",
            "anova": f"python -m reproduce anova --db {db} {select} --out {directory}",
-           "generalise": f"python -m reproduce generalise --db {db} {select} --out {directory}"}
+           "generalise": f"python -m reproduce generalise --db {db} {select} --out {directory}",
+           "curves": f"python -m reproduce curves --db {db} {select} --out {directory}"}
     for stem, (_, options) in FIGURES.items():
         out[stem] = (f"python -m reproduce figure6 --reading {reading.name}{options} "
                      f"--out {directory}/figures")
@@ -217,6 +235,7 @@ def build(directory, reading, profile=None, published=None):
     lines += _section_claims(ok, directory, published)
     lines += _section_anova(ok, directory)
     lines += _section_generalisation(directory, made["generalise"])
+    lines += _section_curves(directory, ok, made["curves"])
     lines += _section_figures(directory, made)
     lines += ["## How each part was made", "",
               "Run from the repository root (`.venv/bin/python`); each writes into this "
@@ -225,6 +244,7 @@ def build(directory, reading, profile=None, published=None):
              ("Table I (`table1.{csv,md,tex}`)", "table1"), ("claims", "claims"),
              ("ANOVA (`anova.{csv,md}`, `anova_shares.png`)", "anova"),
              ("generalisation (`generalisation.{csv,md,png}`)", "generalise"),
+             ("learning curves (`curves.{csv.gz,md}`, `learning_curves.png`)", "curves"),
              ("Figure 6", "figure6"), ("its GRU companion", "figure6_gru"))
     lines += [f"| {what} | `{made[name]}` |" for what, name in parts]
     return "\n".join(lines) + "\n"

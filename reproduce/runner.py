@@ -5,7 +5,8 @@ trainer and data set.  ``run_many(configs, engine="batched")`` trains runs that
 share an architecture together in the batched engine.  Both build the data and
 the initial parameters the same way, so they start from the same numbers.
 ``fit_many`` also returns each run's trained parameters (PyBrain's flat layout;
-load them with ``make_network(config)._setParameters(params)``).
+load them with ``make_network(config)._setParameters(params)``), ``train_many``
+its whole ``TrainOutcome`` (with every epoch's training and validation error).
 """
 import time
 import zlib
@@ -53,6 +54,12 @@ def fit_pybrain(config):
 
     Returns ``(RunResult, trained parameters)``.
     """
+    result, outcome = train_pybrain_run(config)
+    return result, outcome.params
+
+
+def train_pybrain_run(config):
+    """As `fit_pybrain`, with the whole ``TrainOutcome`` in place of the parameters."""
     start = time.perf_counter()
     train, validation, test = (tasks.to_pybrain(part, config.untargeted)
                                for part in make_data(config))
@@ -64,17 +71,22 @@ def fit_pybrain(config):
         validation_error=outcome.validation_error,
         epochs=outcome.epochs, stop_reason=outcome.stop_reason,
         seconds=time.perf_counter() - start, engine="pybrain",
-        versions=package_versions()), outcome.params
+        versions=package_versions()), outcome
+
+
+def train_many(configs, engine="batched"):
+    """``(RunResult, TrainOutcome)`` of each of ``configs``, in order."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; allowed: {', '.join(ENGINES)}")
+    if engine == "pybrain":
+        return [train_pybrain_run(c) for c in configs]
+    from reproduce.batching import train_batched
+    return train_batched(configs)
 
 
 def fit_many(configs, engine="batched"):
     """``(RunResult, trained parameters)`` of each of ``configs``, in order."""
-    if engine not in ENGINES:
-        raise ValueError(f"unknown engine {engine!r}; allowed: {', '.join(ENGINES)}")
-    if engine == "pybrain":
-        return [fit_pybrain(c) for c in configs]
-    from reproduce.batching import fit_batched
-    return fit_batched(configs)
+    return [(result, outcome.params) for result, outcome in train_many(configs, engine)]
 
 
 def run_many(configs, engine="batched"):

@@ -171,6 +171,7 @@ def _train(arch, params, train_data, validation_data, delta0, settings, batch_si
         best_epoch=-1 if rule.best_epoch is None else rule.best_epoch,
         stop_reason=rule.stop_reason,
         validation_errors=tuple(map(float, rule.validation_errors)),
+        training_errors=tuple(map(float, rule.training_errors)),
         seconds=float(seconds[m])) for m, rule in enumerate(stopping)]
 
 

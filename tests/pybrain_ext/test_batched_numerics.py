@@ -64,8 +64,9 @@ def batch_of(n, arch):
 def assert_identical(a, b):
     np.testing.assert_array_equal(a.params, b.params)
     assert (a.training_error, a.validation_error, a.epochs, a.best_epoch, a.stop_reason,
-            a.validation_errors) == (b.training_error, b.validation_error, b.epochs,
-                                     b.best_epoch, b.stop_reason, b.validation_errors)
+            a.validation_errors, a.training_errors) == \
+        (b.training_error, b.validation_error, b.epochs, b.best_epoch, b.stop_reason,
+         b.validation_errors, b.training_errors)
 
 
 @pytest.mark.parametrize("cell", ["lstm", "gru"])
@@ -146,6 +147,7 @@ def test_stopped_networks_keep_their_best_parameters():
     outcomes = train(arch, params, train_data, validation_data, delta0, SETTINGS)
     for m, o in enumerate(outcomes):
         assert len(o.validation_errors) == o.epochs + 1
+        assert len(o.training_errors) == o.epochs
         assert o.validation_error == min(o.validation_errors[1:])
         assert o.validation_errors[o.best_epoch + 1] == o.validation_error
         # the kept parameters are the best epoch's: their validation error is the best

@@ -150,6 +150,8 @@ def assert_same_run(theirs, their_test, ours, our_test, label):
     assert our_test == their_test, label
     np.testing.assert_allclose(ours.validation_errors, theirs.validation_errors, rtol=1e-10,
                                atol=1e-14, err_msg=label)
+    np.testing.assert_allclose(ours.training_errors, theirs.training_errors, rtol=1e-10,
+                               atol=1e-14, err_msg=label)
     np.testing.assert_allclose(ours.params, theirs.params, rtol=0, atol=1e-8, err_msg=label)
     assert ours.training_error == pytest.approx(theirs.training_error, rel=1e-9, abs=1e-14)
     assert ours.validation_error == pytest.approx(theirs.validation_error, rel=1e-10)

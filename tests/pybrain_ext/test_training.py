@@ -91,6 +91,7 @@ def test_rule_matches_pybrains_train_until_convergence(name, max_epochs):
     epochs, restored = _drive(ours, training, validation)
     assert epochs == pybrain_epochs == len(train_errors) - 1
     assert ours.validation_errors == valid_errors
+    assert ours.training_errors == train_errors[:-1]   # PyBrain appends a final one
     # PyBrain copies the best *parameters*; ours says which epoch they came from
     assert restored == pybrain_restored == ours.best_epoch + 1
 

@@ -36,8 +36,9 @@ def test_the_report_builds_from_a_smoke_runs_csv(tmp_path):
     text = (folder / "REPORT.md").read_text()
     assert text.startswith("# Report: reading `stated`, profile `smoke`")
     for part in ("## 1. Table I", "## 2. The paper's claims", "## 3. What drives the error",
-                 "## 4. Does the learned memory generalise", "## 5. Figure 6",
-                 "python -m reproduce generalise --db", "## How each part was made"):
+                 "## 4. Does the learned memory generalise", "## 5. How training proceeds",
+                 "## 6. Figure 6", "python -m reproduce generalise --db",
+                 "python -m reproduce curves --db", "## How each part was made"):
         assert part in text, part
     for name in ("report_table1_diff.png", "report_scatter.png", "claims.csv", "anova.csv"):
         assert (folder / name).stat().st_size > 0, name
@@ -54,6 +55,8 @@ def test_the_report_takes_every_part_from_its_folder(make_runs, tmp_path):
                    folder / "runs.csv.gz")
     assert cli("generalise", "--db", str(folder / "runs.csv.gz"), "--reading", "var0.01",
                "--out", str(folder), "--lengths", "20,100", "--sequences", "4").returncode == 0
+    assert cli("curves", "--db", str(folder / "runs.csv.gz"), "--reading", "var0.01",
+               "--out", str(folder), "--per-group", "1").returncode == 0
     (folder / "figures").mkdir()
     (folder / "figures" / "figure6.png").write_bytes(b"png")
     out = cli("report", "--results", str(folder))
@@ -61,6 +64,7 @@ def test_the_report_takes_every_part_from_its_folder(make_runs, tmp_path):
     text = (folder / "REPORT.md").read_text()
     assert "reading `var0.01`" in text and "profile" not in text.splitlines()[0]
     assert "![error against sequence length](generalisation.png)" in text
+    assert "![learning curves](learning_curves.png)" in text
     assert "| fdr |" in text and "![figure6](figures/figure6.png)" in text
     assert "figure6 --reading var0.01 --cell gru --task svb --k 4" in text
 
