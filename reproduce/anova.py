@@ -46,6 +46,7 @@ import pandas as pd
 from scipy import stats
 
 from pybrain_ext.batched.runtime import one_blas_thread
+from reproduce.table1 import ordered_tasks
 from tasks.registry import TASKS
 
 FACTORS = ("variant", "cell", "architecture", "hidden", "delta0", "seed")
@@ -202,7 +203,7 @@ def analyse(runs, bootstrap=BOOTSTRAP, seed=SEED, confidence=CONFIDENCE):
     frame = design(runs)
     rows = []
     with one_blas_thread():   # small products: threads only contend
-        for index, task in enumerate(t for t in TASKS if t in set(frame["task"])):
+        for index, task in enumerate(ordered_tasks(frame["task"])):
             rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(index,)))
             rows += _task_rows(frame[frame["task"] == task].reset_index(drop=True), task,
                                bootstrap, rng, confidence)

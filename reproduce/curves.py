@@ -27,10 +27,9 @@ import numpy as np
 import pandas as pd
 
 from reproduce.config import RunConfig
-from reproduce.protocol import TABLE1_CELL_ORDER
 from reproduce.runner import train_many
 from reproduce.sensitivity import CELL_COLOURS
-from tasks.registry import TASKS
+from reproduce.table1 import ordered_cells, ordered_tasks
 
 CSV = "curves.csv.gz"           # the cache the report reads
 SAMPLE = 20                     # runs per task x cell
@@ -90,22 +89,12 @@ def space(frame, path, runs):
     return size, per_epoch, per_epoch * float((runs["epochs"] + 1).sum())
 
 
-def _ordered_tasks(frame):
-    return [t for t in TASKS if t in set(frame["task"])]
-
-
-def _ordered_cells(frame):
-    present = set(frame["cell"])
-    return [c for c in TABLE1_CELL_ORDER if c in present] + sorted(present
-                                                                    - set(TABLE1_CELL_ORDER))
-
-
 def summary(frame):
     """Per task x cell: runs, median epochs, median kept validation error at epochs
     10, 50 and the end, and how many retrained runs reproduced their test error."""
     rows = []
-    for task in _ordered_tasks(frame):
-        for cell in _ordered_cells(frame[frame["task"] == task]):
+    for task in ordered_tasks(frame["task"]):
+        for cell in ordered_cells(frame.loc[frame["task"] == task, "cell"]):
             part = frame[(frame["task"] == task) & (frame["cell"] == cell)]
             if part.empty:
                 continue
@@ -154,7 +143,7 @@ def plot(frame, path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    task_names = _ordered_tasks(frame)
+    task_names = ordered_tasks(frame["task"])
     fig, axes = plt.subplots(2, len(task_names), figsize=(3.2 * len(task_names), 5.4),
                              sharex=True, squeeze=False, constrained_layout=True,
                              gridspec_kw={"height_ratios": [3, 1]})
@@ -162,7 +151,7 @@ def plot(frame, path):
         top, bottom = axes[0][column], axes[1][column]
         part = frame[frame["task"] == task]
         span = np.arange(1, part["epoch"].max() + 2)      # to one past the task's last
-        for cell in _ordered_cells(part):
+        for cell in ordered_cells(part["cell"]):
             runs = part[part["cell"] == cell]
             table = kept(runs).reindex(span).ffill()
             epochs = table.index.to_numpy()

@@ -31,8 +31,8 @@ from reproduce.config import RunConfig
 from reproduce.protocol import TABLE1_AGREEMENT_POINTS, TABLE1_CELL_ORDER
 from reproduce.runner import fit_many
 from reproduce.sensitivity import CELL_COLOURS
+from reproduce.table1 import ordered_tasks
 from tasks.protocol import SEQUENCE_LENGTH
-from tasks.registry import TASKS
 
 CSV = "generalisation.csv"      # the cache of `generalise`'s results the report reads
 LENGTHS = (20, 40, 100, 200)
@@ -134,7 +134,7 @@ def keeps(frame, factor=KEEP_FACTOR, points=KEEP_POINTS, pick_="best"):
         out.setdefault(task, {})[cell] = (int(group["kept"].sum()), len(group),
                                           float(group["short"].mean()),
                                           float(group["long"].mean()))
-    return {t: out[t] for t in TASKS if t in out}
+    return {t: out[t] for t in ordered_tasks(out)}
 
 
 def keep_summary(frame):
@@ -213,7 +213,7 @@ def plot(frame, path):
     import matplotlib.pyplot as plt
     import matplotlib.ticker
 
-    task_names = [t for t in TASKS if t in set(frame["task"])]
+    task_names = ordered_tasks(frame["task"])
     fig, axes = plt.subplots(1, len(task_names), figsize=(3.2 * len(task_names), 3.4),
                              sharey=True, squeeze=False, constrained_layout=True)
     means = frame.groupby(["task", "cell", "pick", "length"])["error"].mean()

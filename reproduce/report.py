@@ -64,6 +64,11 @@ def plot_differences(side, path):
     plt.close(fig)
 
 
+def _without_title(markdown):
+    """A command's Markdown without its first (title) line and the blank one after."""
+    return markdown.split("\n", 2)[2]
+
+
 def _read_or_make(path, make, write):
     """``(frame, made)``: the CSV at `path`, or `make()` written there by `write`."""
     if path.is_file():
@@ -102,7 +107,7 @@ def _section_claims(runs, directory, published):
         directory / "claims.csv", lambda: claims.evaluate(runs, published),
         lambda f: f.to_csv(directory / "claims.csv", index=False, float_format="%.4f"))
     frame = frame.fillna({"detail": "", "published_detail": ""})
-    body = claims.to_markdown(frame).split("\n", 2)[2]        # without its title
+    body = _without_title(claims.to_markdown(frame))
     lines = ["## 2. The paper's claims", ""]
     if made:
         (directory / "claims.md").write_text(claims.to_markdown(frame))
@@ -156,8 +161,7 @@ def _section_curves(directory, runs, command):
                         "Run", "", f"    {command}", ""]
     frame = pd.read_csv(path)
     curves.plot(frame, directory / "learning_curves.png")
-    text = curves.to_markdown(frame, runs, path)
-    body = text.split("\n", 2)[2]                                # without its title
+    body = _without_title(curves.to_markdown(frame, runs, path))
     return lines + [body.rstrip(), "", "![learning curves](learning_curves.png)", "",
                     "Every epoch of every sampled run: `curves.csv.gz` "
                     "(`reproduce/curves.py`).", ""]

@@ -49,6 +49,19 @@ ROW_COLUMNS = ("task", "steps_back", "input_dim", "variant", "cell")
 COUNT_COLUMNS = ("n_runs", "n_failed", "n_expected")
 
 
+def ordered_tasks(names):
+    """The task names among `names`, in the task registry's (Table I's) order."""
+    present = set(names)
+    return [t for t in tasks.TASKS if t in present]
+
+
+def ordered_cells(names):
+    """The cell types among `names` in Table I's column order, any others after, sorted."""
+    present = set(names)
+    return ([c for c in TABLE1_CELL_ORDER if c in present]
+            + sorted(present - set(TABLE1_CELL_ORDER)))
+
+
 def expected_counts(profile_names):
     """``{(variant, cell): runs}`` of the union of the named profiles' configurations.
 
