@@ -13,6 +13,7 @@ REPRODUCE := $(VENV)/bin/reproduce
 
 PROFILE   ?= paper
 READING   ?= stated
+REPLICATES ?= 0
 WORKERS   ?= 2
 SCHEDULER ?=
 DB        ?= results/stores/$(PROFILE)-$(READING).sqlite
@@ -34,22 +35,27 @@ test: $(STAMP)
 	$(PY) -m pytest -q
 
 # `make table1` resumes an interrupted sweep; PROFILE=quick|smoke, READING=<name>
-# (reproduce.readings), WORKERS=N or SCHEDULER=tcp://HOST:PORT (a Dask cluster) override.
+# (reproduce.readings), REPLICATES=0-4 (independent reruns; reproduce.profiles),
+# WORKERS=N or SCHEDULER=tcp://HOST:PORT (a Dask cluster) override.
 sweep: $(STAMP)
-	$(REPRODUCE) sweep --profile $(PROFILE) --reading $(READING) --db $(DB) $(SWEEP_TARGET)
+	$(REPRODUCE) sweep --profile $(PROFILE) --reading $(READING) --replicates $(REPLICATES) \
+	    --db $(DB) $(SWEEP_TARGET)
 
 table1: sweep
-	$(REPRODUCE) table1 --db $(DB) --reading $(READING) --profile $(PROFILE) --out $(OUT)
+	$(REPRODUCE) table1 --db $(DB) --reading $(READING) --profile $(PROFILE) \
+	    --replicates $(REPLICATES) --out $(OUT)
 
 # the paper's claims over the runs table1 wrote
 claims: $(STAMP)
-	$(REPRODUCE) claims --db $(OUT)/runs.csv.gz --reading $(READING) --profile $(PROFILE) --out $(OUT)
+	$(REPRODUCE) claims --db $(OUT)/runs.csv.gz --reading $(READING) --profile $(PROFILE) \
+	    --replicates $(REPLICATES) --out $(OUT)
 
 # the sensitivity study: the variance grid, then each other choice at variance STUDY_VARIANCE
 STUDY_PROFILE  ?= quick
 STUDY_VARIANCE ?= 0.09
 sensitivity: $(STAMP)
-	$(REPRODUCE) sensitivity --profile $(STUDY_PROFILE) --study $(STUDY_VARIANCE) $(SWEEP_TARGET)
+	$(REPRODUCE) sensitivity --profile $(STUDY_PROFILE) --study $(STUDY_VARIANCE) \
+	    --replicates $(REPLICATES) $(SWEEP_TARGET)
 
 figure6: $(STAMP)
 	$(REPRODUCE) figure6 --out results/figures

@@ -111,6 +111,19 @@ def number_option(kind=int, minimum=None, maximum=None, above=None):
     return parse
 
 
+def replicates_option(text):
+    """An argparse type: the replicates ``0``, ``0-4`` or ``0,2,3`` name
+    (`reproduce.profiles.parse_replicates`)."""
+    from reproduce.profiles import parse_replicates
+    try:
+        return parse_replicates(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+REPLICATES_HELP = ("N, N-M or N,M,... (replicate r draws the data with seed r and shifts the "
+                   "parameter seeds by r x the profile's number of seeds; 0 is the grid itself)")
+
 positive_int = number_option(int, minimum=1)
 non_negative_int = number_option(int, minimum=0)
 positive_float = number_option(float, above=0)

@@ -11,6 +11,13 @@ seconds and exists for tests and for trying the machinery out::
     profile.describe()   # '20 variants x 5 cells x 9 architectures x 5 widths x 3 delta0
                          #  = 13,500 configurations x 3 seeds = 40,500 runs'
     configs = profile.configs()          # 40,500 RunConfigs, each with its own key
+    profile.configs(replicate=1)         # the same grid on data seed 1, seeds 3, 4, 5
+
+A *replicate* is an independent rerun of a grid: replicate r draws every task
+variant's data with seed ``DATA_SEED + r`` and shifts the parameter seeds by
+r x (the profile's number of seeds), so no two replicates share a data set or a
+seed.  Replicate 0 is the grid itself, with the keys it always had.  The noise
+floor (``reproduce noise``) compares replicates with each other.
 
 A profile's configurations differ only in the axes it names; every other field
 of `RunConfig` keeps the protocol's default (``max_epochs`` may be lowered, as
@@ -18,12 +25,17 @@ of `RunConfig` keeps the protocol's default (``max_epochs`` may be lowered, as
 produce keys the paper profile shares, so a ``quick`` sweep into a store is
 the first part of a ``paper`` sweep into the same store.
 """
+import re
 from dataclasses import dataclass
 
 import tasks
 from reproduce.config import RunConfig
 from pybrain_ext.protocol import MAX_EPOCHS, SKIPS
 from reproduce.protocol import GRID_CELLS, GRID_DELTA0, GRID_LAYERS, GRID_SEEDS, GRID_WIDTHS
+from tasks.protocol import DATA_SEED
+
+# The most replicates a command accepts (each is a whole grid).
+MAX_REPLICATE = 99
 
 
 def grid_architectures(layers=GRID_LAYERS, skips=SKIPS):
@@ -98,10 +110,17 @@ class Profile:
     def n_runs(self):
         return self.n_configurations * len(self.seeds)
 
-    def configs(self, reading=None):
+    def seeds_of(self, replicate=0):
+        """The parameter seeds of `replicate`: the profile's, shifted by
+        ``replicate * len(seeds)``."""
+        shift = replicate * len(self.seeds)
+        return tuple(seed + shift for seed in self.seeds)
+
+    def configs(self, reading=None, replicate=0):
         """The profile's `RunConfig`s under `reading` (a `reproduce.readings.Reading`;
-        None: stated): variant, cell, architecture, width, delta0, seed order."""
-        settings = {"max_epochs": self.max_epochs}
+        None: stated) in `replicate` (module docstring): variant, cell, architecture,
+        width, delta0, seed order."""
+        settings = {"max_epochs": self.max_epochs, "data_seed": DATA_SEED + replicate}
         settings.update(reading.settings if reading is not None else ())
         out = []
         for variant_id in self.variants:
@@ -110,7 +129,7 @@ class Profile:
                 for layers, skip in self.architectures:
                     for hidden in self.widths:
                         for delta0 in self.delta0:
-                            for seed in self.seeds:
+                            for seed in self.seeds_of(replicate):
                                 out.append(RunConfig(
                                     task=variant.task, k=variant.k,
                                     steps_back=variant.steps_back, cell=cell, layers=layers,
@@ -153,6 +172,43 @@ PROFILES = {p.name: p for p in (
         architectures=((1, "none"),), widths=(2,), delta0=(0.1,), seeds=(0, 1),
         max_epochs=5),
 )}
+
+
+def replicate_of(config):
+    """The replicate a `RunConfig` (or its JSON dict) belongs to: its data seed's offset."""
+    data_seed = config["data_seed"] if isinstance(config, dict) else config.data_seed
+    return data_seed - DATA_SEED
+
+
+def parse_replicates(text):
+    """The replicates a ``--replicates`` value names, sorted: ``0``, ``0-4`` or ``0,2,3``;
+    ValueError saying what is allowed otherwise."""
+    allowed = (f"replicates are numbers from 0 to {MAX_REPLICATE}, as N, N-M or a "
+               f"comma-separated list (e.g. 0-4 or 0,2,3)")
+    out = set()
+    for part in str(text).split(","):
+        match = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", part)
+        if not match:
+            raise ValueError(f"bad replicates {text!r}: {allowed}")
+        first = int(match.group(1))
+        last = int(match.group(2)) if match.group(2) is not None else first
+        if last < first or last > MAX_REPLICATE:
+            raise ValueError(f"bad replicates {text!r}: {allowed}")
+        out.update(range(first, last + 1))
+    return tuple(sorted(out))
+
+
+def format_replicates(replicates):
+    """``(0, 1, 2, 4)`` -> ``'0-2,4'`` (what `parse_replicates` reads back)."""
+    parts, run = [], []
+    for r in sorted(replicates):
+        if run and r != run[-1] + 1:
+            parts.append(run)
+            run = []
+        run.append(r)
+    if run:
+        parts.append(run)
+    return ",".join(str(p[0]) if len(p) == 1 else f"{p[0]}-{p[-1]}" for p in parts)
 
 
 def get_profile(name):

@@ -39,8 +39,11 @@ import json
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 from pybrain_ext.protocol import INIT_VARIANCE, MAX_EPOCHS
 from reproduce.config import RunConfig
+from reproduce.profiles import replicate_of
 
 STATED = "stated"
 
@@ -153,13 +156,25 @@ def _reading(settings):
                                 if v != _STATED_VALUES[k])))
 
 
-def select(runs, reading, profile=None):
-    """The rows of `runs` (store rows or `runs_csv.read`) that are runs of `reading` --
-    and, given a `Profile`, of that profile under it."""
-    runs = runs[runs["config"].map(lambda text: reading.matches(json.loads(text)))]
+def select(runs, reading, profile=None, replicates=(0,)):
+    """The rows of `runs` (store rows or `runs_csv.read`) that are runs of `reading` in
+    `replicates` (`reproduce.profiles`; None: every replicate) -- and, given a
+    `Profile`, of that profile under it."""
+    configs = [json.loads(text) for text in runs["config"]]
+    keep = np.array([reading.matches(c) and (replicates is None
+                                             or replicate_of(c) in replicates)
+                     for c in configs], dtype=bool)
+    runs = runs.loc[keep]          # a mask, not a Series: an empty frame stays a frame
     if profile is not None:
-        runs = runs[runs["key"].isin({c.key for c in profile.configs(reading)})]
+        present = sorted({replicate_of(c) for c, k in zip(configs, keep) if k})
+        keys = {c.key for r in present for c in profile.configs(reading, r)}
+        runs = runs.loc[runs["key"].isin(keys).to_numpy(dtype=bool)]
     return runs
+
+
+def replicates_in(runs):
+    """The replicates that rows of `runs` belong to, sorted."""
+    return sorted({replicate_of(json.loads(text)) for text in runs["config"]})
 
 
 def with_overrides(reading, init_variance=None, max_epochs=None):

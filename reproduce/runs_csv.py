@@ -78,6 +78,16 @@ def load(path):
         return store.runs()
 
 
+def load_all(paths):
+    """The runs of several stores or runs files together (`load` of each); a key that
+    more than one holds is taken from the first."""
+    frames = [load(path) for path in paths]
+    if len(frames) == 1:
+        return frames[0]
+    frame = pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True)
+    return frame.drop_duplicates("key", keep="first").reset_index(drop=True)
+
+
 def check_keys(frame):
     """Raise ValueError if a row's key is not the SHA-256 of its config."""
     bad = [k for k, text in zip(frame["key"], frame["config"])

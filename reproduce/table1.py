@@ -62,8 +62,9 @@ def ordered_cells(names):
             + sorted(present - set(TABLE1_CELL_ORDER)))
 
 
-def expected_counts(profile_names):
-    """``{(variant, cell): runs}`` of the union of the named profiles' configurations.
+def expected_counts(profile_names, replicates=(0,)):
+    """``{(variant, cell): runs}`` of the union of the named profiles' configurations,
+    in each of `replicates` (every replicate has the same shape).
 
     Unknown names are ignored (a store may hold runs of a profile this code no
     longer defines).  Empty if no name is known.
@@ -76,7 +77,7 @@ def expected_counts(profile_names):
     counts = {}
     for config in configs.values():
         cell = (config.variant_id, config.cell)
-        counts[cell] = counts.get(cell, 0) + 1
+        counts[cell] = counts.get(cell, 0) + len(replicates)
     return counts
 
 

@@ -15,7 +15,8 @@ seconds per task on a ``quick`` grid (``--bootstrap`` refits set the cost).
 from reproduce import anova
 from reproduce.cli import UsageError, non_negative_int
 from reproduce.commands import prepare_out_dir
-from reproduce.commands.selection import add_input_options, load_input, made_by
+from reproduce.commands.selection import (add_input_options, db_label, load_input,
+                                          made_by)
 
 
 def configure(parser):
@@ -32,10 +33,10 @@ def execute(args):
     out = prepare_out_dir(args.out)
     frame = anova.analyse(ok, bootstrap=args.bootstrap, seed=args.seed)
     if frame.empty:
-        raise UsageError(f"{args.db}: no task has runs that vary in any factor and leave a "
-                         "residual degree of freedom")
+        raise UsageError(f"{db_label(args)}: no task has runs that vary in any factor and "
+                         "leave a residual degree of freedom")
     source = (f"Reading `{reading.name}` ({reading.describe()}); {len(ok):,} runs of "
-              f"`{args.db}`.  Made by "
+              f"`{db_label(args)}`.  Made by "
               + made_by("anova", args, reading, profile,
                         f" --bootstrap {args.bootstrap} --seed {args.seed}") + ".")
     frame.to_csv(out / "anova.csv", index=False, float_format="%.6g")

@@ -14,7 +14,8 @@ published Table I itself says.  Writes ``claims.csv`` and ``claims.md`` to
 """
 from reproduce import claims
 from reproduce.commands import add_published_option, prepare_out_dir, published_table
-from reproduce.commands.selection import add_input_options, load_input, made_by
+from reproduce.commands.selection import (add_input_options, db_label, load_input,
+                                          made_by)
 
 
 def configure(parser):
@@ -28,7 +29,7 @@ def execute(args):
     out = prepare_out_dir(args.out)
     frame = claims.evaluate(ok, published)
     source = (f"Reading `{reading.name}` ({reading.describe()}); {len(ok):,} runs of "
-              f"`{args.db}`" + (f", profile `{profile.name}`" if profile else "")
+              f"`{db_label(args)}`" + (f", profile `{profile.name}`" if profile else "")
               + f".  Made by {made_by('claims', args, reading, profile)}.")
     frame.to_csv(out / "claims.csv", index=False, float_format="%.4f")
     text = claims.to_markdown(frame, source)

@@ -17,7 +17,8 @@ is only read.
 from reproduce import curves
 from reproduce.cli import UsageError, non_negative_int, positive_int
 from reproduce.commands import prepare_out_dir
-from reproduce.commands.selection import add_input_options, load_input, made_by
+from reproduce.commands.selection import (add_input_options, db_label, load_input,
+                                          made_by)
 
 
 def configure(parser):
@@ -38,7 +39,7 @@ def execute(args):
     print(f"retraining {len(chosen)} runs ({args.per_group} per task x cell at most)")
     frame = curves.curves(chosen)
     extra = f" --per-group {args.per_group} --seed {args.seed}"
-    source = (f"Reading `{reading.name}` ({reading.describe()}); `{args.db}`.  "
+    source = (f"Reading `{reading.name}` ({reading.describe()}); `{db_label(args)}`.  "
               f"Made by {made_by('curves', args, reading, profile, extra)}.")
     frame.to_csv(out / curves.CSV, index=False, float_format="%.6g")
     (out / "curves.md").write_text(curves.to_markdown(frame, ok, out / curves.CSV, source))

@@ -18,7 +18,8 @@ import argparse
 from reproduce import generalise
 from reproduce.cli import UsageError, positive_int
 from reproduce.commands import prepare_out_dir
-from reproduce.commands.selection import add_input_options, load_input, made_by
+from reproduce.commands.selection import (add_input_options, db_label, load_input,
+                                          made_by)
 
 
 def _list_option(parse, expected):
@@ -72,7 +73,7 @@ def execute(args):
         raise UsageError(str(exc)) from None
     extra = (" --lengths " + ",".join(map(str, args.lengths))
              + f" --sequences {args.sequences} --picks " + ",".join(args.picks))
-    source = (f"Reading `{reading.name}` ({reading.describe()}); `{args.db}`.  "
+    source = (f"Reading `{reading.name}` ({reading.describe()}); `{db_label(args)}`.  "
               f"Made by {made_by('generalise', args, reading, profile, extra)}.")
     frame.to_csv(out / generalise.CSV, index=False, float_format="%.6g")
     (out / "generalisation.md").write_text(generalise.to_markdown(frame, source))

@@ -34,7 +34,8 @@ from reproduce import runs_csv, sensitivity, table1
 from reproduce.cli import RELATIVE_PATHS, UsageError, positive_float
 from reproduce.commands import add_published_option, prepare_out_dir, published_table
 from reproduce.commands import sweep as sweep_command
-from reproduce.profiles import PROFILES, get_profile
+from reproduce.commands.selection import add_replicates_option
+from reproduce.profiles import PROFILES, format_replicates, get_profile
 from reproduce.readings import get_reading, sensitivity_readings
 from reproduce.store import Store, StoreError
 
@@ -57,6 +58,7 @@ def configure(parser):
     parser.add_argument("--out", default="results/sensitivity", metavar="DIR",
                         help="sensitivity.csv/.md and plots "
                              "(default results/sensitivity)")
+    add_replicates_option(parser, what="the replicates each reading runs and its table pools")
     parser.add_argument("--no-sweep", action="store_true",
                         help="run nothing: tabulate what the stores and runs files hold")
     add_published_option(parser)
@@ -85,8 +87,8 @@ def execute(args):
         print(f"[{number}/{len(readings)}] reading {reading.name}: {reading.describe()}",
               flush=True)
         if not args.no_sweep:
-            _adopt_shared_runs(stores, db, profile.configs(reading))
-            status = sweep_command.sweep(args, profile, reading, db)
+            _adopt_shared_runs(stores, db, _configs(profile, reading, args.replicates))
+            status = sweep_command.sweep(args, profile, reading, db, args.replicates)
             if status == 130:
                 return status
         if os.path.exists(db):
@@ -105,8 +107,10 @@ def execute(args):
             print(f"reading {reading.name}: no runs yet ({path})")
             continue
         runs = runs_csv.read(path)
-        runs = runs[runs["key"].isin({c.key for c in profile.configs(reading)})]
-        ours = table1.summarise(runs, expected=table1.expected_counts([profile.name]))
+        runs = runs[runs["key"].isin({c.key for c in _configs(profile, reading,
+                                                               args.replicates)})]
+        ours = table1.summarise(runs, expected=table1.expected_counts([profile.name],
+                                                                      args.replicates))
         table1.write_tables(ours, table1.compare(ours, published), folders[reading.name],
                             f"{len(runs):,} runs of profile {profile.name}, reading "
                             f"{reading.name} ({reading.describe()})")
@@ -115,11 +119,13 @@ def execute(args):
         print("nothing to tabulate")
         return 0
     frame = sensitivity.table(sides)
-    expected = profile.n_runs
+    expected = profile.n_runs * len(args.replicates)
     source = (f"Profile `{profile.name}` ({profile.describe()}); every reading's runs and "
               f"Table I are in `{args.results}/{profile.name}/<reading>/`.  Made by "
               f"`python -m reproduce sensitivity "
               f"--profile {profile.name} "
+              + ("" if tuple(args.replicates) == (0,)
+                 else f"--replicates {format_replicates(args.replicates)} ")
               + (f"--study {args.study:g}`." if args.study is not None
                  else f"--readings {','.join(sides)}`."))
     incomplete = [n for n, r in zip(frame["reading"], frame["runs"]) if r < expected]
@@ -138,6 +144,10 @@ def execute(args):
     print(sensitivity.to_markdown(frame))
     print("wrote " + ", ".join(map(str, written)))
     return 0
+
+
+def _configs(profile, reading, replicates):
+    return [c for r in replicates for c in profile.configs(reading, r)]
 
 
 def _adopt_shared_runs(stores, db, configs):

@@ -3,6 +3,7 @@
     python -m reproduce sweep --profile quick [--db results/runs.sqlite] [--workers 2]
     python -m reproduce sweep --profile paper --scheduler tcp://HOST:8786
     python -m reproduce sweep --profile quick --reading var0.09+zero-target --db ...
+    python -m reproduce sweep --profile quick --replicates 0-4 --db ...   # the noise floor's
 
 Prints the profile's counts and how many runs the store already has, then runs
 the rest in batches -- on ``--workers`` local processes (default: one per CPU)
@@ -15,16 +16,17 @@ stored, 1 when batches were lost (a worker died; rerun to retry them), 2 for
 bad input (unknown profile or reading, a file that is not a results store, an
 unreachable scheduler), 130 on Ctrl-C.  ``--reading`` runs the grid under
 another reading of the protocol (`reproduce.readings`); its runs have other
-keys, best kept in a store of their own.
+keys, best kept in a store of their own.  ``--replicates`` runs independent
+replicates of the grid (`reproduce.profiles`; default 0, the grid itself).
 """
 import os
 import sys
 
 from reproduce.batching import BATCH_SIZE
-from reproduce.cli import (RELATIVE_PATHS, UsageError, non_negative_int, positive_float,
-                           positive_int)
+from reproduce.cli import (RELATIVE_PATHS, REPLICATES_HELP, UsageError, non_negative_int,
+                           positive_float, positive_int, replicates_option)
 from reproduce.config import ENGINES
-from reproduce.profiles import PROFILES, get_profile
+from reproduce.profiles import PROFILES, format_replicates, get_profile
 from reproduce.readings import STATED, get_reading, with_overrides
 from reproduce.store import Store, StoreError, check
 from reproduce.sweep import (CONNECT_TIMEOUT_S, ClusterWorkers, LocalWorkers, SchedulerError,
@@ -42,6 +44,8 @@ def configure(parser):
     parser.add_argument("--db", default=DEFAULT_DB, metavar="PATH",
                         help=f"the results store (created if missing; default {DEFAULT_DB}; "
                              f"{RELATIVE_PATHS})")
+    parser.add_argument("--replicates", type=replicates_option, default=(0,), metavar="R",
+                        help=f"the replicates to run (default 0): {REPLICATES_HELP}")
     add_execution_options(parser)
     parser.add_argument("--max-epochs", type=non_negative_int, default=None, metavar="N",
                         help="cap on training epochs (default: the profile's); short for "
@@ -79,11 +83,11 @@ def execute(args):
                                  args.max_epochs)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    return sweep(args, profile, reading, args.db)
+    return sweep(args, profile, reading, args.db, args.replicates)
 
 
-def sweep(args, profile, reading, db):
-    """Run `profile` under `reading` into the store `db`; the exit status.
+def sweep(args, profile, reading, db, replicates=(0,)):
+    """Run `profile` under `reading`, in `replicates`, into the store `db`; the exit status.
 
     `args` carries the execution options (``workers``, ``scheduler``, ``engine``,
     ``batch_size``, ``connect_timeout``, ``retry_failed``, ``no_progress``).
@@ -97,14 +101,14 @@ def sweep(args, profile, reading, db):
     except StoreError as exc:
         raise UsageError(str(exc)) from None
     try:
-        return _sweep(args, profile, reading, db, store)
+        return _sweep(args, profile, reading, db, store, replicates)
     finally:
         if store is not None:
             store.close()
 
 
-def _sweep(args, profile, reading, db, store):
-    configs = profile.configs(reading)
+def _sweep(args, profile, reading, db, store, replicates):
+    configs = [c for r in replicates for c in profile.configs(reading, r)]
     keys = {c.key for c in configs}
     stored = (store.keys() if store is not None else set()) & keys
     failed = (store.keys("failed") if store is not None else set()) & keys
@@ -112,7 +116,9 @@ def _sweep(args, profile, reading, db, store):
     batch_size = args.batch_size or BATCH_SIZE
     batches = plan(configs, skip, batch_size)
     pending = sum(map(len, batches))
-    print(f"profile {profile.name}: {profile.describe(reading)}")
+    print(f"profile {profile.name}: {profile.describe(reading)}"
+          + ("" if tuple(replicates) == (0,) else
+             f"; replicates {format_replicates(replicates)} ({len(configs):,} runs)"))
     retried = " (to be run again)" if args.retry_failed else ""
     print(f"store {db}: {len(stored):,} of these runs stored already "
           f"({len(failed):,} failed{retried}), {pending:,} to run in {len(batches):,} "

@@ -11,6 +11,12 @@ store is and how well we agree with the published table: mean absolute
 difference per statistic, how many entries lie within 5 points, and for each
 row whether the ranking of cell types agrees.
 
+``--replicates`` picks the replicates the table pools (default 0, the grid
+itself; `reproduce.profiles`).  The ``runs.csv.gz`` written holds every
+replicate of the reading (and profile) that ``--db`` has, so that ``reproduce
+noise`` recomputes from it; ``--db`` may be given more than once (e.g. the
+committed runs of replicate 0 and a store of new replicates).
+
 Without ``--profile`` the table uses every run in the store and measures
 completeness against the profiles the store's sweeps ran; with it, only that
 profile's runs.  Only runs with the protocol's initial-parameter variance
@@ -20,18 +26,16 @@ table is the paper's, shipped with the package, unless ``--published`` names
 another CSV of the same columns (a missing or malformed one is an error).
 """
 from reproduce import runs_csv, table1
-from reproduce.cli import RELATIVE_PATHS, UsageError, positive_float
+from reproduce.cli import UsageError, positive_float
 from reproduce.commands import add_published_option, prepare_out_dir, published_table
-from reproduce.commands.sweep import DEFAULT_DB
+from reproduce.commands.selection import (add_db_option, add_replicates_option, db_label,
+                                          load_runs, replicates_text)
 from reproduce.profiles import PROFILES, get_profile
 from reproduce.readings import STATED, get_reading, select, with_overrides
-from reproduce.store import StoreError
 
 
 def configure(parser):
-    parser.add_argument("--db", default=DEFAULT_DB, metavar="PATH",
-                        help=f"the results store, or a runs.csv.gz (default {DEFAULT_DB}; "
-                             f"{RELATIVE_PATHS})")
+    add_db_option(parser, "the results store, or a runs.csv.gz")
     parser.add_argument("--out", default="results", metavar="DIR",
                         help="where to write table1.csv, .md and .tex (default results/; "
                              "created if missing)")
@@ -40,6 +44,7 @@ def configure(parser):
                              "every run in the store")
     parser.add_argument("--reading", default=STATED, metavar="NAME",
                         help="only runs of this reading of the protocol (default stated)")
+    add_replicates_option(parser, what="the replicates the table pools")
     parser.add_argument("--init-variance", type=positive_float, default=None,
                         metavar="V", help="short for --reading ...+varV")
     add_published_option(parser)
@@ -52,25 +57,24 @@ def execute(args):
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     published = published_table(args)
-    try:
-        runs = select(runs_csv.load(args.db), reading, profile)
-    except (StoreError, ValueError) as exc:
-        raise UsageError(str(exc)) from None
+    loaded = load_runs(args)
+    runs = select(loaded, reading, profile, args.replicates)
     if profile is not None:
         names = [profile.name]
     elif "profile" in runs:
         names = sorted(set(runs["profile"].dropna()))
     else:
-        raise UsageError(f"{args.db} is a runs file: name its grid with --profile")
+        raise UsageError(f"{db_label(args)} is a runs file: name its grid with --profile")
     out = prepare_out_dir(args.out)
 
-    ours = table1.summarise(runs, expected=table1.expected_counts(names))
+    ours = table1.summarise(runs, expected=table1.expected_counts(names, args.replicates))
     side = table1.compare(ours, published)
     summary = table1.agreement_text(side)
 
     n_ok, n_failed = int((runs["status"] == "ok").sum()), int((runs["status"] == "failed").sum())
     known = [n for n in names if n in PROFILES]
-    status = f"store {args.db}: {n_ok:,} runs ok, {n_failed:,} failed"
+    status = (f"store {db_label(args)}{replicates_text(args.replicates)}: {n_ok:,} runs ok, "
+              f"{n_failed:,} failed")
     if known:
         done, expected, full, partial, empty = table1.completeness(ours)
         status += (f"; profile {' + '.join(known)}: {done:,} of {expected:,} runs "
@@ -80,7 +84,7 @@ def execute(args):
     written = table1.write_tables(ours, side, out, status, summary)
     if "code_version" in runs:   # from a store: the runs behind the table, to commit
         written.append(out / "runs.csv.gz")
-        runs_csv.write(runs, written[-1])
+        runs_csv.write(select(loaded, reading, profile, replicates=None), written[-1])
     print(status)
     print("wrote " + ", ".join(map(str, written)))
     print(summary)
