@@ -35,7 +35,7 @@ test: $(STAMP)
 	$(PY) -m pytest -q
 
 # `make table1` resumes an interrupted sweep; PROFILE=quick|smoke, READING=<name>
-# (reproduce.readings), REPLICATES=0-4 (independent reruns; reproduce.profiles),
+# (reproduce.experiment.readings), REPLICATES=0-4 (independent reruns; reproduce.experiment.profiles),
 # WORKERS=N or SCHEDULER=tcp://HOST:PORT (a Dask cluster) override.
 sweep: $(STAMP)
 	$(REPRODUCE) sweep --profile $(PROFILE) --reading $(READING) --replicates $(REPLICATES) \

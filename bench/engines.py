@@ -24,7 +24,7 @@ import numpy as np
 from pybrain_ext.batched import Architecture, Sequences, train
 from pybrain_ext.network import build_network, initial_params
 from pybrain_ext.training import RPropSettings
-from reproduce.protocol import GRID_CELLS as CELLS
+from reproduce.experiment.protocol import GRID_CELLS as CELLS
 from tasks import generate, split, to_pybrain
 
 HIDDEN = (5, 10, 50)

@@ -4,10 +4,10 @@
     python -m bench.grid --fraction 0.05 --seed 1 --workers 2 --profile quick
 
 The profile's runs are planned into batches exactly as ``reproduce sweep`` plans
-them (``reproduce.sweep.plan``: grouped by architecture, at most
-``reproduce.batching.BATCH_SIZE`` runs each); a random sample of the batches
+them (``reproduce.experiment.sweep.plan``: grouped by architecture, at most
+``reproduce.experiment.batching.BATCH_SIZE`` runs each); a random sample of the batches
 (``--fraction``, drawn with ``--seed``, so the same sample every time) is run
-through ``reproduce.sweep.run_batch`` on ``--workers`` local worker processes,
+through ``reproduce.experiment.sweep.run_batch`` on ``--workers`` local worker processes,
 nothing stored.  Before the clock starts every worker trains a tiny network of
 each cell, so what a sweep pays once per worker (imports, compiling or loading
 compiled code) is not counted once per sampled batch.
@@ -31,7 +31,7 @@ import numpy as np
 
 def _timed_batch(config_jsons):
     """Worker side: run one batch as the sweep does; its seconds and failures."""
-    from reproduce.sweep import run_batch
+    from reproduce.experiment.sweep import run_batch
     start = time.perf_counter()
     outcomes = run_batch(config_jsons, "batched")
     return time.perf_counter() - start, sum(o["status"] != "ok" for o in outcomes)
@@ -40,9 +40,10 @@ def _timed_batch(config_jsons):
 def _warm_up():
     """Worker initializer: one tiny run per cell, so that compiling or loading the
     engine happens before any sampled batch is timed."""
-    from reproduce.config import RunConfig
-    from reproduce.sweep import _init_local_worker, run_batch
-    from reproduce.protocol import GRID_CELLS
+    from reproduce.experiment.config import RunConfig
+    from reproduce.experiment.protocol import GRID_CELLS
+    from reproduce.experiment.sweep import run_batch
+    from reproduce.experiment.workers import _init_local_worker
     _init_local_worker()
     for cell in GRID_CELLS:
         run_batch([RunConfig(task="mvb", k=2, cell=cell, layers=2, hidden=2, skip="both",
@@ -51,9 +52,9 @@ def _warm_up():
 
 def sample_batches(profile, fraction, seed):
     """The profile's batches as the sweep plans them, and a seeded sample of their indices."""
-    from reproduce.batching import BATCH_SIZE
-    from reproduce.profiles import get_profile
-    from reproduce.sweep import plan
+    from reproduce.experiment.batching import BATCH_SIZE
+    from reproduce.experiment.profiles import get_profile
+    from reproduce.experiment.sweep import plan
     batches = plan(get_profile(profile).configs(), set(), BATCH_SIZE)
     n = max(1, round(fraction * len(batches)))
     chosen = np.sort(np.random.default_rng(seed).choice(len(batches), size=n, replace=False))
@@ -77,7 +78,8 @@ def main(argv=None):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from reproduce.sweep import WORKER_ENV, code_version
+    from reproduce import code_version
+    from reproduce.experiment.workers import WORKER_ENV
     batches, chosen = sample_batches(args.profile, args.fraction, args.seed)
     runs = sum(map(len, batches))
     sampled_runs = sum(len(batches[i]) for i in chosen)

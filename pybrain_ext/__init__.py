@@ -11,8 +11,8 @@ from pybrain_ext import compat
 
 compat.install()
 
-from pybrain_ext.layers import GRULayer, ReluLayer  # noqa: E402
 from pybrain_ext.cells import CELL_TYPES, CellType  # noqa: E402
+from pybrain_ext.layers import GRULayer, ReluLayer  # noqa: E402
 from pybrain_ext.network import ParamBlock, build_network, param_layout  # noqa: E402
 
 __all__ = ["CELL_TYPES", "CellType", "GRULayer", "ReluLayer", "ParamBlock", "build_network",

@@ -11,7 +11,7 @@ the figures read this registry; no other code names a cell.
 To add a cell type: write its PyBrain layer (as in :mod:`pybrain_ext.layers`),
 its batched forward and backward steps (as in :mod:`pybrain_ext.batched.cells`),
 and add one `CellType` here.  ``reproduce run --cell <name>`` trains it at
-once; the paper's grid sweeps the cell types named in ``reproduce.protocol``.
+once; the paper's grid sweeps the cell types named in ``reproduce.experiment.protocol``.
 """
 from dataclasses import dataclass
 from typing import Callable

@@ -8,7 +8,6 @@ propagates are ``target - output`` style quantities (the negative gradient);
 the derivatives accumulate in the same convention.
 """
 from numpy import maximum, outer, tanh
-
 from pybrain3.structure.modules.module import Module
 from pybrain3.structure.modules.neuronlayer import NeuronLayer
 from pybrain3.structure.parametercontainer import ParameterContainer

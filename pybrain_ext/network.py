@@ -7,9 +7,7 @@ code (the batched engine, the figures) can read and write PyBrain's own layout.
 from dataclasses import dataclass
 
 import numpy as np
-
-from pybrain3.structure import (BiasUnit, FullConnection, LinearLayer, RecurrentNetwork,
-                                SoftmaxLayer)
+from pybrain3.structure import BiasUnit, FullConnection, LinearLayer, RecurrentNetwork, SoftmaxLayer
 
 from checks import check_number
 from pybrain_ext.cells import cell_type

@@ -2,7 +2,7 @@
 
 The cell types themselves are the registry ``pybrain_ext.cells.CELL_TYPES``;
 task constants are in ``tasks.protocol``, those of the grid, Table I and the
-figures in ``reproduce.protocol``.  This module imports nothing.  Values
+figures in ``reproduce.experiment.protocol``.  This module imports nothing.  Values
 marked [choice] are ours, not the paper's.
 """
 

@@ -14,12 +14,18 @@ import time
 from dataclasses import asdict, dataclass
 
 import numpy as np
-
 from pybrain3.supervised.trainers import RPropMinusTrainer
 
 from checks import set_checked
-from pybrain_ext.protocol import (CONTINUE_EPOCHS, CONVERGENCE_DECIMALS, DELTAMAX, DELTAMIN,
-                                  ETAMINUS, ETAPLUS, MAX_EPOCHS)
+from pybrain_ext.protocol import (
+    CONTINUE_EPOCHS,
+    CONVERGENCE_DECIMALS,
+    DELTAMAX,
+    DELTAMIN,
+    ETAMINUS,
+    ETAPLUS,
+    MAX_EPOCHS,
+)
 
 STOP_REASONS = ("converged", "validation rose", "max_epochs", "diverged")
 

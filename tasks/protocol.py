@@ -1,7 +1,7 @@
 """The protocol's task and data constants (docs/protocol.md §1), in one place.
 
 The network and training constants are in ``pybrain_ext.protocol``, those of
-the grid, Table I and the figures in ``reproduce.protocol``.  Values marked
+the grid, Table I and the figures in ``reproduce.experiment.protocol``.  Values marked
 [choice] are ours, not the paper's.
 """
 

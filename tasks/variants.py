@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from checks import set_checked
-from tasks.protocol import (DATA_SEED, FDR_STEPS_BACK, N_SEQUENCES, SEQUENCE_LENGTH,
-                            VARIANT_K)
+from tasks.protocol import DATA_SEED, FDR_STEPS_BACK, N_SEQUENCES, SEQUENCE_LENGTH, VARIANT_K
 from tasks.registry import TASKS
 
 # The Table I values of steps_back for the tasks that take it.

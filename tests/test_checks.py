@@ -50,7 +50,7 @@ def test_set_checked_writes_the_plain_value_back():
 
 def test_numpy_numbers_make_the_same_run_key():
     """RunConfig used to accept np.int64 and then fail to serialise it."""
-    from reproduce.config import RunConfig
+    from reproduce.experiment.config import RunConfig
     plain = RunConfig(task="fdr", k=3, steps_back=3, cell="lstm", layers=2, hidden=5,
                       skip="both", delta0=0.1, seed=0, max_epochs=1000)
     numpy = RunConfig(task="fdr", k=np.int64(3), steps_back=np.int32(3), cell="lstm",

@@ -6,19 +6,19 @@ source file, and trains them through both engines, the command line included.
 """
 import numpy as np
 import pytest
+from pybrain3.structure.modules.neuronlayer import NeuronLayer
 
 import tasks
 from pybrain_ext.batched import Architecture
 from pybrain_ext.batched import record as batched_record
 from pybrain_ext.cells import CELL_TYPES, simple_cell
 from pybrain_ext.record import record
-from pybrain3.structure.modules.neuronlayer import NeuronLayer
+from reproduce.analysis.figures import activity_columns, activity_of, draw_activity
 from reproduce.cli import main
-from reproduce.config import RunConfig
-from reproduce.figures import activity_columns, activity_of, draw_activity
-from reproduce.runner import fit_many, make_data, make_network
+from reproduce.experiment.build import make_data, make_network
+from reproduce.experiment.config import RunConfig
+from reproduce.experiment.engines import fit_many
 from tasks.registry import TASKS, TaskSpec
-
 
 # --- the cell: PyBrain's layer and the batched steps ----------------------------------
 

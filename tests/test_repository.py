@@ -85,7 +85,7 @@ def test_import_graph():
 
 
 def test_the_published_table_ships_with_the_package():
-    from reproduce import table1
+    from reproduce.analysis import table1
     published = table1.load_published()
     assert len(published) == 100                         # 20 variants x 5 cell types
     assert published.loc[("fdr-n3-k3", "tanh")].tolist() == [0.0, 0.2, 0.3]

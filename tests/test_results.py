@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 
 from reproduce.cli import main
-from reproduce.profiles import PROFILES, get_profile
-from reproduce.readings import get_reading
+from reproduce.experiment.profiles import PROFILES, get_profile
+from reproduce.experiment.readings import get_reading
 
 RESULTS = Path(__file__).parents[1] / "results"
 FOLDERS = sorted(p.parent for p in RESULTS.glob("*/*/table1.csv")

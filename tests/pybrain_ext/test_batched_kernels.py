@@ -3,8 +3,15 @@ import numpy as np
 import pytest
 
 import tasks
-from pybrain_ext.batched import (Architecture, Sequences, backward, forward, kernels, record,
-                                 rprop_step)
+from pybrain_ext.batched import (
+    Architecture,
+    Sequences,
+    backward,
+    forward,
+    kernels,
+    record,
+    rprop_step,
+)
 from pybrain_ext.network import initial_params
 from pybrain_ext.training import RPropSettings
 

@@ -10,8 +10,7 @@ import pytest
 
 import tasks
 from pybrain_ext import CELL_TYPES
-from pybrain_ext.batched import (Architecture, Sequences, backward, batch_size_for,
-                                 forward, train)
+from pybrain_ext.batched import Architecture, Sequences, backward, batch_size_for, forward, train
 from pybrain_ext.network import initial_params
 from pybrain_ext.training import RPropSettings
 

@@ -9,14 +9,14 @@ import os
 
 import numpy as np
 import pytest
+from pybrain3.supervised.trainers import RPropMinusTrainer
 
 import tasks
 from pybrain_ext import CELL_TYPES, build_network  # first: makes pybrain3 importable
-from pybrain3.supervised.trainers import RPropMinusTrainer
 from pybrain_ext.batched import Architecture, Sequences, backward, errors, forward, train
 from pybrain_ext.batched.training import rprop_step
-from pybrain_ext.training import RPropSettings, classification_error, train_pybrain
 from pybrain_ext.protocol import SKIPS
+from pybrain_ext.training import RPropSettings, classification_error, train_pybrain
 
 ARCHITECTURES = [(1, "none")] + [(L, s) for L in (2, 3) for s in SKIPS]
 CASES = [(c, L, s) for c in CELL_TYPES for L, s in ARCHITECTURES]

@@ -4,9 +4,10 @@ import io
 import math
 
 import numpy as np
-from pybrain_ext import GRULayer, ReluLayer
 from pybrain3.structure import IdentityConnection, LinearLayer, RecurrentNetwork
 from pybrain3.tests.helpers import gradientCheck
+
+from pybrain_ext import GRULayer, ReluLayer
 
 
 def alone(layer):

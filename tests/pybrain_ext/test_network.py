@@ -5,11 +5,11 @@ import itertools
 
 import numpy as np
 import pytest
-
-from pybrain_ext import CELL_TYPES, build_network, param_layout
 from pybrain3.datasets import ImportanceDataSet, SequentialDataSet
 from pybrain3.supervised import BackpropTrainer
 from pybrain3.tests.helpers import gradientCheck
+
+from pybrain_ext import CELL_TYPES, build_network, param_layout
 from pybrain_ext.protocol import SKIPS
 
 ARCHITECTURES = [(1, "none")] + [(L, s) for L in (2, 3) for s in SKIPS]

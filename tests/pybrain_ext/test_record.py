@@ -7,8 +7,8 @@ import pytest
 from pybrain_ext import CELL_TYPES, build_network, param_layout
 from pybrain_ext.batched import Architecture
 from pybrain_ext.batched import record as batched_record
-from pybrain_ext.record import flatten, hidden_layers, record, unflatten
 from pybrain_ext.protocol import SKIPS
+from pybrain_ext.record import flatten, hidden_layers, record, unflatten
 
 CELLS = list(CELL_TYPES)
 

@@ -3,13 +3,12 @@ import random
 
 import numpy as np
 import pytest
+from pybrain3.datasets import ImportanceDataSet
+from pybrain3.supervised.trainers import BackpropTrainer
 
 import tasks
 from pybrain_ext import build_network
-from pybrain_ext.training import (EarlyStopping, RPropSettings, classification_error,
-                                  train_pybrain)
-from pybrain3.datasets import ImportanceDataSet
-from pybrain3.supervised.trainers import BackpropTrainer
+from pybrain_ext.training import EarlyStopping, RPropSettings, classification_error, train_pybrain
 
 
 class _ScriptedModule:

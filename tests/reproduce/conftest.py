@@ -2,12 +2,11 @@
 import dataclasses
 import itertools
 
+import pandas as pd
 import pytest
 
-import pandas as pd
-
-from reproduce import runs_csv
-from reproduce.config import RunConfig
+from reproduce.experiment.config import RunConfig
+from reproduce.store import runs_csv
 
 
 @pytest.fixture

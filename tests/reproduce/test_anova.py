@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from reproduce import anova, runs_csv
+from reproduce.analysis import anova
+from reproduce.store import runs_csv
 
 ROOT = Path(__file__).parents[2]
 

@@ -6,11 +6,12 @@ import pytest
 
 from pybrain_ext.batched import Architecture
 from pybrain_ext.network import initial_params
-from reproduce import batching
-from reproduce.batching import BATCH_SIZE, batch_key, fit_batched
 from reproduce.cli import main
-from reproduce.config import RunConfig, package_versions
-from reproduce.runner import fit_many, fit_pybrain, make_network
+from reproduce.experiment import batching
+from reproduce.experiment.batching import BATCH_SIZE, batch_key, fit_batched
+from reproduce.experiment.build import make_network
+from reproduce.experiment.config import RunConfig, package_versions
+from reproduce.experiment.engines import fit_many, fit_pybrain
 
 CONFIGS = [
     RunConfig(task="fdr", k=3, steps_back=3, cell="lstm", layers=2, hidden=3, skip="both",

@@ -1,13 +1,12 @@
 """Claims: each kind of verdict on constructed results whose answer is known."""
 import itertools
 
-import numpy as np
 import pandas as pd
 import pytest
 
 import tasks
-from reproduce import claims, table1
-from reproduce.claims import CLAIMS, evaluate
+from reproduce.analysis import claims, table1
+from reproduce.analysis.claims import CLAIMS, evaluate
 
 CELLS = ("gru", "lstm", "tanh", "sigmoid", "relu")
 

@@ -113,12 +113,12 @@ def test_help_lists_every_command_and_says_paths_are_relative(capsys):
 
 def test_commands_are_imported_lazily():
     """A broken figures package (or a sixth task it does not know) cannot break run."""
-    code = ("import sys; sys.modules['reproduce.figures'] = None\n"
+    code = ("import sys; sys.modules['reproduce.analysis.figures'] = None\n"
             "from reproduce.cli import main\n"
             "assert main(['run', '--task', 'svb', '--k', '3', '--cell', 'tanh', '--layers', "
             "'1', '--hidden', '2', '--max-epochs', '0']) == 0\n"
-            "assert not any(m.startswith('reproduce.commands.') and m != "
-            "'reproduce.commands.run' for m in sys.modules)\n"
+            "assert not any(m.startswith('reproduce.cli.commands.') and m != "
+            "'reproduce.cli.commands.run' for m in sys.modules)\n"
             "main(['run', '--help'])\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)))

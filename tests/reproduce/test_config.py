@@ -3,8 +3,8 @@ import json
 
 import pytest
 
-from reproduce.config import RunConfig, RunResult
 from pybrain_ext.protocol import ETAPLUS, MAX_EPOCHS
+from reproduce.experiment.config import RunConfig, RunResult
 
 BASE = dict(task="multiswitch", k=3, cell="lstm", layers=2, hidden=5, skip="both",
             delta0=0.1, seed=0)

@@ -8,9 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reproduce import curves, runs_csv
-from reproduce.config import RunConfig
-from reproduce.runner import run_many
+from reproduce.analysis import curves
+from reproduce.experiment.config import RunConfig
+from reproduce.experiment.engines import run_many
+from reproduce.store import runs_csv
 
 ROOT = Path(__file__).parents[2]
 

@@ -14,13 +14,19 @@ from matplotlib.image import imread
 import tasks
 from pybrain_ext.cells import CELL_TYPES
 from pybrain_ext.record import record, unflatten
+from reproduce.analysis.figures import (
+    PATTERN_FIGURES,
+    activity_of,
+    load_activity,
+    load_figure_data,
+    save_activity,
+)
 from reproduce.cli import main
-from reproduce.config import RunConfig, RunResult
-from reproduce.commands.figure6 import choose
-from reproduce.figures import (PATTERN_FIGURES, activity_of, load_activity, load_figure_data,
-                               save_activity)
-from reproduce.runner import fit_many, make_data, make_network
-from reproduce.protocol import FIGURE6
+from reproduce.cli.commands.figure6 import choose
+from reproduce.experiment.build import make_data, make_network
+from reproduce.experiment.config import RunConfig, RunResult
+from reproduce.experiment.engines import fit_many
+from reproduce.experiment.protocol import FIGURE6
 
 ROOT = Path(__file__).parents[2]
 FAST = ["--max-epochs", "2", "--engine", "pybrain"]
@@ -149,13 +155,13 @@ def test_gru_on_svb_through_the_cli(tmp_path, capsys):
 
 
 def test_a_stored_run_by_key(tmp_path, capsys):
-    from reproduce import store
+    from reproduce.store.database import Store
     config = RunConfig(task="multiswitch", k=2, cell="tanh", layers=1, hidden=2, seed=3,
                        max_epochs=1)
     (result, _), = fit_many([config], "pybrain")
     db = tmp_path / "runs.sqlite"
-    with store.Store.open(db, create=True) as opened:
-        opened.add([store.record(config, status="ok", engine="pybrain", code_version="test",
+    with Store.open(db, create=True) as opened:
+        opened.add([Store.record(config, status="ok", engine="pybrain", code_version="test",
                                  versions="{}", host="test", started_at="t0",
                                  finished_at="t1", result=result.to_dict())])
     out = tmp_path / "figures"

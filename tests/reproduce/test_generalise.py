@@ -6,8 +6,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from reproduce import generalise, runs_csv
-from reproduce.config import RunConfig
+from reproduce.analysis import generalise
+from reproduce.experiment.config import RunConfig
+from reproduce.store import runs_csv
 
 ROOT = Path(__file__).parents[2]
 FDR = dict(variants=(("fdr", 2, 2),), cells=("tanh",), architectures=((1, "none"),),

@@ -2,10 +2,10 @@
 import pytest
 
 import tasks
-from reproduce.config import RunConfig
-from reproduce.profiles import PROFILES, Profile, get_profile, grid_architectures
 from pybrain_ext.protocol import MAX_EPOCHS
-from reproduce import protocol
+from reproduce.experiment import protocol
+from reproduce.experiment.config import RunConfig
+from reproduce.experiment.profiles import PROFILES, Profile, get_profile, grid_architectures
 
 
 def test_paper_profile_is_the_protocol_grid():
@@ -91,7 +91,7 @@ def test_profile_validates_its_axes(change, message):
 
 
 def test_a_reading_gives_other_keys():
-    from reproduce.readings import get_reading
+    from reproduce.experiment.readings import get_reading
     smoke = get_profile("smoke")
     reading = get_reading("var0.01+zero-target")
     other = smoke.configs(reading)

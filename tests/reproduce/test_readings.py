@@ -7,10 +7,17 @@ import pytest
 import tasks
 from pybrain_ext.network import param_layout
 from pybrain_ext.training import classification_error
-from reproduce.config import RunConfig
-from reproduce.readings import (ATOMS, READING_FIELDS, STATED, get_reading, sensitivity_readings,
-                                with_overrides)
-from reproduce.runner import fit_many, fit_pybrain, make_data, make_network
+from reproduce.experiment.build import make_data, make_network
+from reproduce.experiment.config import RunConfig
+from reproduce.experiment.engines import fit_many, fit_pybrain
+from reproduce.experiment.readings import (
+    ATOMS,
+    READING_FIELDS,
+    STATED,
+    get_reading,
+    sensitivity_readings,
+    with_overrides,
+)
 
 BASE = dict(task="fdr", k=3, steps_back=3, cell="tanh", layers=1, hidden=5)
 

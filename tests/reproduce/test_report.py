@@ -3,9 +3,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from reproduce import runs_csv
-from reproduce.profiles import get_profile
-from reproduce.runner import run_many
+from reproduce.experiment.engines import run_many
+from reproduce.experiment.profiles import get_profile
+from reproduce.store import runs_csv
 
 ROOT = Path(__file__).parents[2]
 
@@ -82,7 +82,7 @@ def test_bad_input_exits_2_in_one_line(tmp_path):
 
 
 def test_figure6_trains_under_a_reading(tmp_path):
-    from reproduce.figures import load_figure_data
+    from reproduce.analysis.figures import load_figure_data
     out = cli("figure6", "--reading", "var0.01", "--seed", "0", "--max-epochs", "2",
               "--out", str(tmp_path), "--name", "f")
     assert out.returncode == 0, out.stderr

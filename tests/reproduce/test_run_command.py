@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from reproduce.cli import main
-from reproduce.config import RunConfig
-from reproduce.runner import run
+from reproduce.experiment.config import RunConfig
+from reproduce.experiment.engines import run
 
 ROOT = Path(__file__).parents[2]
 ARGS = ["run", "--task", "svb", "--k", "3", "--cell", "gru", "--layers", "2", "--hidden",

@@ -1,14 +1,14 @@
 """Sensitivity measures on a hand-made table, and runs.csv.gz round trips."""
 import math
 
-import numpy as np
 import pandas as pd
 import pytest
 
-from reproduce import runs_csv, sensitivity, table1
-from reproduce.config import RunConfig
-from reproduce.runner import run_many
-from reproduce.store import Store, record
+from reproduce.analysis import sensitivity, table1
+from reproduce.experiment.config import RunConfig
+from reproduce.experiment.engines import run_many
+from reproduce.store import runs_csv
+from reproduce.store.database import Store
 
 CELLS = ("gru", "lstm", "sigmoid", "relu", "tanh")
 
@@ -65,7 +65,7 @@ def test_runs_csv_recomputes_the_table_and_is_byte_stable(tmp_path):
                for c in ("tanh", "gru") for s in (0, 1) for u in ("masked", "zero_target")]
     results = run_many(configs, "batched")
     with Store.open(tmp_path / "runs.sqlite", create=True) as store:
-        store.add([record(c, status="ok", result=r.to_dict(), engine=r.engine,
+        store.add([Store.record(c, status="ok", result=r.to_dict(), engine=r.engine,
                           code_version="test", versions=r.versions, host="h",
                           started_at="t0", finished_at="t1") for c, r in zip(configs, results)])
         rows = store.runs()

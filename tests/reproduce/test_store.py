@@ -6,9 +6,8 @@ import sqlite3
 import pandas as pd
 import pytest
 
-from reproduce.config import RunConfig
-from reproduce.store import (APPLICATION_ID, SCHEMA_VERSION, Store, StoreError, check,
-                             record)
+from reproduce.experiment.config import RunConfig
+from reproduce.store.database import APPLICATION_ID, SCHEMA_VERSION, Store, StoreError, check
 
 
 def _config(seed=0, **kw):
@@ -33,7 +32,7 @@ def _record(config, status="ok", **kw):
     else:
         fields["error"] = "ValueError: boom"
     fields.update(kw)
-    return record(config, **fields)
+    return Store.record(config, **fields)
 
 
 def _digest(path):
@@ -183,14 +182,14 @@ def test_replace_failed_replaces_only_failed_rows(tmp_path):
 
 
 def test_adopt_copies_only_the_wanted_ok_rows(tmp_path):
-    from reproduce.config import RunConfig
-    from reproduce.store import Store, record
+    from reproduce.experiment.config import RunConfig
+    from reproduce.store.database import Store
     configs = [RunConfig(task="fdr", k=3, steps_back=3, cell="tanh", layers=1, hidden=2, seed=s)
                for s in range(3)]
     result = dict(test_error=1.0, training_error=0.1, validation_error=0.2, epochs=3,
                   stop_reason="converged", seconds=0.5)
     def rows(status):
-        return [record(c, status=status, result=result if status == "ok" else None,
+        return [Store.record(c, status=status, result=result if status == "ok" else None,
                        error=None if status == "ok" else "boom", engine="batched",
                        code_version="v", versions={}, host="h", started_at="a",
                        finished_at="b") for c in configs]

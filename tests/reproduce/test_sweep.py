@@ -20,12 +20,12 @@ from pathlib import Path
 
 import pytest
 
-import reproduce.runner
-from reproduce import table1
-from reproduce.config import RunConfig
-from reproduce.profiles import get_profile
-from reproduce.store import Store
-from reproduce.sweep import plan, run_batch, run_sweep
+import reproduce.experiment.engines
+from reproduce.analysis import table1
+from reproduce.experiment.config import RunConfig
+from reproduce.experiment.profiles import get_profile
+from reproduce.experiment.sweep import plan, run_batch, run_sweep
+from reproduce.store.database import Store
 
 REPO = Path(__file__).resolve().parents[2]
 ENGINE = "batched"
@@ -172,7 +172,7 @@ def test_plan_groups_by_architecture_skips_stored_and_chunks():
 
 
 def _failing_on_seed(bad_seed):
-    real = reproduce.runner.run_many
+    real = reproduce.experiment.engines.run_many
 
     def run_many(configs, engine="batched"):
         if any(c.seed == bad_seed for c in configs):
@@ -182,7 +182,7 @@ def _failing_on_seed(bad_seed):
 
 
 def test_run_batch_isolates_a_failing_run(monkeypatch):
-    monkeypatch.setattr(reproduce.runner, "run_many", _failing_on_seed(1))
+    monkeypatch.setattr(reproduce.experiment.engines, "run_many", _failing_on_seed(1))
     configs = [_config(seed=s) for s in range(3)]
     out = run_batch([c.to_json() for c in configs], "pybrain")
     assert [o["key"] for o in out] == [c.key for c in configs]
@@ -214,7 +214,7 @@ class InProcess:
 
 
 def test_failed_runs_are_stored_once_and_not_retried(monkeypatch, tmp_path):
-    monkeypatch.setattr(reproduce.runner, "run_many", _failing_on_seed(1))
+    monkeypatch.setattr(reproduce.experiment.engines, "run_many", _failing_on_seed(1))
     configs = SMOKE.configs()[:4]
     with Store.open(tmp_path / "r.sqlite", create=True) as store:
         report = run_sweep(configs, store, InProcess(), engine="pybrain", batch_size=2,

@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 
 import tasks
-from reproduce import table1
-from reproduce.config import RunConfig
-from reproduce.store import Store, record
-from reproduce import protocol
+from reproduce.analysis import table1
+from reproduce.experiment import protocol
+from reproduce.experiment.config import RunConfig
+from reproduce.store.database import Store
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -26,7 +26,7 @@ def _row(variant_id, cell, seed, test_error, status="ok", profile="smoke"):
     result = None if status == "failed" else dict(
         test_error=test_error, training_error=0.1, validation_error=0.1, epochs=5,
         stop_reason="max_epochs", seconds=1.0, engine="pybrain", versions={})
-    return record(config, status=status, result=result,
+    return Store.record(config, status=status, result=result,
                   error="RuntimeError: x" if status == "failed" else None, engine="pybrain",
                   code_version="v", versions={}, host="h", started_at="t0", finished_at="t1",
                   profile=profile)

@@ -1,0 +1,253 @@
+"""What the commands share: their options, the checks of what they are given, and where
+they write (`reproduce.cli.commands`, one module a command).
+
+Every command checks all it is given before it trains or writes anything: a bad
+value ends it with a `UsageError` (one line, exit status 2) and no file
+written.  Relative paths are relative to the current folder.
+
+The commands that analyse stored runs share `add_input_options`::
+
+    def configure(parser):
+        add_input_options(parser, "anova.csv and anova.md")   # --db --reading --profile ...
+    def execute(args):
+        ok, reading, profile = load_input(args)               # UsageError for bad input
+        out = prepare_out_dir(args.out)
+
+``--db`` is a results store or a ``runs.csv.gz`` (only read; given several
+times, their runs together); ``--reading``, ``--profile`` and ``--replicates``
+select its runs (`reproduce.store.selection.select`); ``--out`` is the folder
+the command writes to.
+"""
+import argparse
+import os
+import shlex
+from pathlib import Path
+
+from checks import check_number, describe
+
+DEFAULT_DB = "results/runs.sqlite"    # the results store a command reads or writes by default
+RELATIVE_PATHS = "relative paths are relative to the current folder"
+
+
+
+class UsageError(Exception):
+    """Bad input a command found after parsing; reported in one line, exit status 2."""
+
+
+
+def number_option(kind=int, minimum=None, maximum=None, above=None):
+    """An argparse type: the text as a `kind` that `checks.check_number` accepts."""
+    allowed = describe(kind, minimum, maximum, above)
+
+    def parse(text):
+        try:
+            return check_number("value", kind(text), kind, minimum, maximum, above)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {allowed}, got {text!r}") from None
+    parse.__name__ = allowed
+    return parse
+
+
+def replicates_option(text):
+    """An argparse type: the replicates ``0``, ``0-4`` or ``0,2,3`` name
+    (`reproduce.experiment.profiles.parse_replicates`)."""
+    from reproduce.experiment.profiles import parse_replicates
+    try:
+        return parse_replicates(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+REPLICATES_HELP = ("N, N-M or N,M,... (replicate r draws the data with seed r and shifts the "
+                   "parameter seeds by r x the profile's number of seeds; 0 is the grid itself)")
+
+positive_int = number_option(int, minimum=1)
+non_negative_int = number_option(int, minimum=0)
+positive_float = number_option(float, above=0)
+
+
+def check_memory(configs, engine):
+    """Raise UsageError if training `configs` with `engine` would need more memory than
+    is available now.
+
+    From `pybrain_ext.memory.memory_estimate` of each architecture: one network
+    at a time in PyBrain, up to ``reproduce.experiment.batching.BATCH_SIZE`` at once in the
+    batched engine.  ``run`` and ``figure6``, which take sizes from a user, call
+    it before they build anything (the estimate is generous, so the sweeps of
+    the grid's sizes do not).
+    """
+    from pybrain_ext.memory import available_memory, memory_estimate
+    from reproduce.experiment.batching import BATCH_SIZE
+    from tasks.protocol import N_SEQUENCES, SEQUENCE_LENGTH
+    available = available_memory()
+    if available is None:
+        return
+    groups = {}
+    for config in configs:
+        groups[config.architecture] = groups.get(config.architecture, 0) + 1
+    for (cell, layers, hidden, _skip, indim, outdim), count in groups.items():
+        networks = 1 if engine == "pybrain" else min(count, BATCH_SIZE)
+        needed = memory_estimate(cell, layers, hidden, indim, outdim, N_SEQUENCES,
+                                 SEQUENCE_LENGTH, networks)
+        if needed > available:
+            raise UsageError(
+                f"{cell} L{layers} H{hidden} with k={indim} needs about "
+                f"{needed / 2**30:,.1f} GiB of memory to train ({networks} network"
+                f"{'s' if networks > 1 else ''} at once, {engine} engine); "
+                f"{available / 2**30:,.1f} GiB are available: use fewer layers, hidden "
+                "units or symbols")
+
+
+def prepare_out_dir(path, option="--out"):
+    """Create the output folder `path` and any missing parents; return it as a Path.
+
+    Call it after every other check and before any training, so that a folder
+    that cannot be made (a file in the way, no permission, ``/proc/x``) ends
+    the command before it does any work.  Nothing is left behind on failure.
+
+    Raises
+    ------
+    UsageError
+        Saying which path is in the way or why the folder cannot be made.
+    """
+    path = Path(path)
+    missing, existing = [], path
+    while not existing.exists() and existing != existing.parent:
+        missing.append(existing)              # deepest first
+        existing = existing.parent
+    if not existing.is_dir():
+        if existing == path:
+            raise UsageError(f"{option} {path} is a file, not a folder")
+        raise UsageError(f"{option} {path}: cannot create the folder, {existing} is not a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        if not os.access(path, os.W_OK | os.X_OK):
+            raise PermissionError(13, "Permission denied")
+    except OSError as exc:
+        for folder in missing:                # remove what this call made, deepest first
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
+        raise UsageError(f"{option} {path}: cannot create or write the folder "
+                         f"({exc.strerror or exc})") from None
+    return path
+
+
+def file_name(text):
+    """An argparse type: `text` if it is a plain file name (no folder, not ``.`` or ``..``)."""
+    separators = {os.sep, os.altsep} - {None}
+    if not text or text in (".", "..") or "\0" in text or any(s in text for s in separators):
+        raise argparse.ArgumentTypeError(
+            f"expected a file name without a folder (the files go in --out), got {text!r}")
+    return text
+
+
+def add_published_option(parser):
+    """``--published CSV``: the published Table I to compare with (see `published_table`)."""
+    from reproduce.analysis import table1
+    parser.add_argument("--published", default=None, metavar="CSV",
+                        help="the published Table I to compare with, a CSV of the columns "
+                             f"{', '.join(table1.PUBLISHED_COLUMNS)} (default: the paper's, "
+                             "shipped with the package)")
+
+
+def published_table(args):
+    """The table ``--published`` names (`reproduce.analysis.table1.load_published`); UsageError
+    saying why it cannot be read."""
+    from reproduce.analysis import table1
+    try:
+        return table1.load_published(args.published)
+    except ValueError as exc:
+        raise UsageError(f"--published: {exc}") from None
+
+
+def add_db_option(parser, what="a results store or a runs.csv.gz"):
+    """``--db PATH``, repeatable (``args.db`` is a list; default ``[DEFAULT_DB]``)."""
+    parser.add_argument("--db", action="append", default=None, metavar="PATH",
+                        help=f"{what}; give it again to read several together "
+                             f"(default {DEFAULT_DB}; {RELATIVE_PATHS})")
+
+
+def db_paths(args):
+    """The ``--db`` paths given (`add_db_option`), or the default."""
+    return list(args.db) if args.db else [DEFAULT_DB]
+
+
+def db_label(args):
+    """The ``--db`` paths, for messages."""
+    return ", ".join(db_paths(args))
+
+
+def add_replicates_option(parser, default=(0,), what="only runs of these replicates"):
+    """``--replicates R``: ``0``, ``0-4`` or ``0,2,3`` (`reproduce.experiment.profiles`)."""
+    from reproduce.experiment.profiles import format_replicates
+    parser.add_argument("--replicates", type=replicates_option, default=default, metavar="R",
+                        help=f"{what} (default {format_replicates(default)}): "
+                             f"{REPLICATES_HELP}")
+
+
+def add_input_options(parser, what):
+    """``--db``, ``--reading``, ``--profile``, ``--replicates`` and ``--out`` (for
+    `what` it writes)."""
+    from reproduce.experiment.profiles import PROFILES
+    from reproduce.experiment.readings import STATED
+    add_db_option(parser)
+    parser.add_argument("--reading", default=STATED, metavar="NAME",
+                        help="only runs of this reading of the protocol (default stated)")
+    parser.add_argument("--profile", default=None, metavar="NAME",
+                        help=f"only this profile's runs ({', '.join(PROFILES)}); default: all")
+    add_replicates_option(parser)
+    parser.add_argument("--out", default="results", metavar="DIR",
+                        help=f"where to write {what} (default results/)")
+
+
+def load_runs(args):
+    """Every run of the ``--db`` paths together (a key read twice counts once)."""
+    from reproduce.store import runs_csv
+    from reproduce.store.database import StoreError
+    try:
+        return runs_csv.load_all(db_paths(args))
+    except (StoreError, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+
+
+def load_input(args):
+    """``(ok runs, reading, profile or None)`` of `add_input_options`' options;
+    `UsageError` for a bad one or when no run is ``ok``."""
+    from reproduce.experiment.profiles import get_profile
+    from reproduce.experiment.readings import get_reading
+    from reproduce.store.selection import ok_runs, select
+    try:
+        reading = get_reading(args.reading)
+        profile = get_profile(args.profile) if args.profile is not None else None
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    runs = select(load_runs(args), reading, profile, args.replicates)
+    ok = ok_runs(runs)
+    if ok.empty:
+        raise UsageError(f"{db_label(args)} has no ok runs of reading {reading.name}"
+                         + (f" and profile {profile.name}" if profile else "")
+                         + replicates_text(args.replicates))
+    return ok, reading, profile
+
+
+def replicates_text(replicates):
+    """`` in replicates 0-4`` (empty for the grid itself, replicate 0 alone)."""
+    from reproduce.experiment.profiles import format_replicates
+    if tuple(replicates) == (0,):
+        return ""
+    word = "replicate" if len(replicates) == 1 else "replicates"
+    return f" in {word} {format_replicates(replicates)}"
+
+
+def made_by(command, args, reading, profile, extra=""):
+    """The exact command line that made an output, for its Markdown."""
+    from reproduce.experiment.profiles import format_replicates
+    replicates = ("" if tuple(args.replicates) == (0,)
+                  else f" --replicates {format_replicates(args.replicates)}")
+    return (f"`python -m reproduce {command} "
+            + " ".join(f"--db {shlex.quote(p)}" for p in db_paths(args))
+            + f" --reading {reading.name}"
+            + (f" --profile {profile.name}" if profile else "") + replicates + extra
+            + f" --out {shlex.quote(str(args.out))}`")

@@ -1,0 +1,97 @@
+"""``runs.csv.gz``: the committed form of a store's runs.
+
+One row per run, sorted by key: the key, every `RunConfig` field and the
+variant id, then the outcome (``status``, test/training/validation error,
+epochs, stop reason, engine) -- no host, timing or version noise, so the same
+runs give the same bytes (gzip's timestamp is zeroed).  A results store is a
+working file that is not committed; this file is what a later session, or a
+reader without the store, tabulates from::
+
+    write(store.runs(), "results/paper/stated/runs.csv.gz")
+    runs = read("results/paper/stated/runs.csv.gz")   # the columns Store.runs() has
+"""
+import dataclasses
+import gzip
+import io
+
+import pandas as pd
+
+from reproduce.experiment.config import RunConfig
+
+CONFIG_FIELDS = tuple(f.name for f in dataclasses.fields(RunConfig))
+OUTCOME_COLUMNS = ("status", "test_error", "training_error", "validation_error", "epochs",
+                   "stop_reason", "engine")
+COLUMNS = ("key", "variant", *CONFIG_FIELDS, *OUTCOME_COLUMNS)
+
+
+def from_store_rows(runs):
+    """The `COLUMNS` of store rows (`Store.runs()`), sorted by key."""
+    configs = pd.DataFrame([dataclasses.asdict(RunConfig.from_json(text))
+                            for text in runs["config"]], index=runs.index)
+    frame = pd.concat([runs[["key", "variant"]], configs, runs[list(OUTCOME_COLUMNS)]],
+                      axis=1)
+    frame["steps_back"] = frame["steps_back"].astype("Int64")
+    frame["epochs"] = frame["epochs"].astype("Int64")
+    return frame.sort_values("key", kind="stable").reset_index(drop=True)[list(COLUMNS)]
+
+
+def write(runs, path):
+    """Write store rows (`Store.runs()`) or a frame of `COLUMNS` to ``path`` (gzip CSV)."""
+    frame = runs if "config" not in runs else from_store_rows(runs)
+    text = frame[list(COLUMNS)].to_csv(index=False, lineterminator="\n")
+    with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0,
+                                                filename="") as out:
+        out.write(text.encode())
+
+
+def read(path):
+    """A ``runs.csv.gz`` as a DataFrame with the store's columns that the tables use
+    (``config`` holds each run's canonical JSON, so readings select as in a store)."""
+    with gzip.open(path, "rb") as f:
+        frame = pd.read_csv(io.BytesIO(f.read()), dtype={"steps_back": "Int64",
+                                                          "epochs": "Int64"})
+    missing = set(COLUMNS) - set(frame)
+    if missing:
+        raise ValueError(f"{path} is not a runs.csv.gz: it lacks the columns "
+                         f"{', '.join(sorted(missing))}")
+    frame["config"] = [_config_json(row) for row in frame[list(CONFIG_FIELDS)].itertuples(
+        index=False)]
+    return frame
+
+
+def _config_json(row):
+    data = {k: (None if pd.isna(v) else v.item() if hasattr(v, "item") else v)
+            for k, v in zip(CONFIG_FIELDS, row)}
+    return RunConfig(**data).to_json()
+
+
+def load(path):
+    """The runs of a results store or of a ``runs.csv.gz`` (by its name's ending), as
+    `Store.runs()` gives them (a file's rows lack only the provenance columns)."""
+    from reproduce.store.database import Store
+    if str(path).endswith(".csv.gz"):
+        try:
+            return read(path)
+        except (OSError, EOFError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+            raise ValueError(f"cannot read {path}: {exc}") from None
+    with Store.open(path) as store:
+        return store.runs()
+
+
+def load_all(paths):
+    """The runs of several stores or runs files together (`load` of each); a key that
+    more than one holds is taken from the first."""
+    frames = [load(path) for path in paths]
+    if len(frames) == 1:
+        return frames[0]
+    frame = pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True)
+    return frame.drop_duplicates("key", keep="first").reset_index(drop=True)
+
+
+def check_keys(frame):
+    """Raise ValueError if a row's key is not the SHA-256 of its config."""
+    bad = [k for k, text in zip(frame["key"], frame["config"])
+           if RunConfig.from_json(text).key != k]
+    if bad:
+        raise ValueError(f"{len(bad)} rows' keys do not match their configs, e.g. {bad[0]}")
+

@@ -1,0 +1,36 @@
+"""Which stored runs a table is made of: a reading's, a profile's, a replicate's, the ``ok`` ones.
+
+    runs = runs_csv.load_all(["results/paper/stated/runs.csv.gz"])
+    ok = ok_runs(select(runs, get_reading("stated"), get_profile("paper"), replicates=(0,)))
+"""
+import json
+
+import numpy as np
+
+from reproduce.experiment.profiles import replicate_of
+
+
+def select(runs, reading, profile=None, replicates=(0,)):
+    """The rows of `runs` (store rows or `runs_csv.read`) that are runs of `reading` in
+    `replicates` (`reproduce.experiment.profiles`; None: every replicate) -- and, given a
+    `Profile`, of that profile under it."""
+    configs = [json.loads(text) for text in runs["config"]]
+    keep = np.array([reading.matches(c) and (replicates is None
+                                             or replicate_of(c) in replicates)
+                     for c in configs], dtype=bool)
+    runs = runs.loc[keep]          # a mask, not a Series: an empty frame stays a frame
+    if profile is not None:
+        present = sorted({replicate_of(c) for c, k in zip(configs, keep) if k})
+        keys = {c.key for r in present for c in profile.configs(reading, r)}
+        runs = runs.loc[runs["key"].isin(keys).to_numpy(dtype=bool)]
+    return runs
+
+
+def replicates_in(runs):
+    """The replicates that rows of `runs` belong to, sorted."""
+    return sorted({replicate_of(json.loads(text)) for text in runs["config"]})
+
+
+def ok_runs(runs):
+    """The rows of `runs` that finished (``status`` ok) with a test error."""
+    return runs[(runs["status"] == "ok") & runs["test_error"].notna()]
