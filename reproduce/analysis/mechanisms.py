@@ -35,7 +35,9 @@ import time
 import numpy as np
 import pandas as pd
 
+import tasks
 from reproduce.analysis.style import PERFECT_POINTS
+from reproduce.experiment.profiles import replicate_of
 
 # cell -> the tasks whose solved networks the paper's Figure 6 discussion is about
 GROUPS = (("lstm", "multiswitch"), ("gru", "svb"))
@@ -65,8 +67,6 @@ def choose(runs, cell, task, count=DEFAULT_NETWORKS):
     runs : DataFrame
         ``ok`` store rows (with ``config``, ``key``, ``test_error``).
     """
-    import tasks
-    from reproduce.experiment.profiles import replicate_of
     solved = runs[(runs["cell"] == cell) & (runs["task"] == task)
                   & (runs["test_error"] <= PERFECT_POINTS)].sort_values("key", kind="stable")
     by_variant = {v: list(g.index) for v, g in solved.groupby("variant", sort=False)}

@@ -391,3 +391,55 @@ def test_verdicts_are_reproducible_and_markdown_lists_them():
     assert set(a["verdict"]) <= set(claims.VERDICTS)
     assert "conditional on the data set" in text
     assert list(a.columns) == list(claims.COLUMNS)
+
+
+# --- across readings ----------------------------------------------------------------------
+
+def _write_runs(frame, path, **settings):
+    """A runs.csv.gz of `grid` rows under the RunConfig `settings` (a reading's)."""
+    import dataclasses
+
+    from reproduce.experiment.config import RunConfig
+    from reproduce.store import runs_csv
+    from tasks.protocol import DATA_SEED
+    rows = []
+    for row in frame.to_dict("records"):
+        config = RunConfig(task=row["task"], k=row["k"],
+                           steps_back=None if pd.isna(row["steps_back"]) else row["steps_back"],
+                           cell=row["cell"], layers=row["layers"], hidden=row["hidden"],
+                           skip=row["skip"], delta0=row["delta0"], seed=row["seed"],
+                           data_seed=DATA_SEED + row["replicate"], **settings)
+        rows.append({"key": config.key, "variant": config.variant_id,
+                     **dataclasses.asdict(config), "status": "ok",
+                     "test_error": row["test_error"], "training_error": 0.0,
+                     "validation_error": 0.0, "epochs": 1, "stop_reason": "max_epochs",
+                     "engine": "batched"})
+    out = pd.DataFrame(rows)
+    out["steps_back"] = out["steps_back"].astype("Int64")
+    runs_csv.write(out, path)
+
+
+def test_the_summary_sets_readings_side_by_side_and_decides_section_iv_a(tmp_path, capsys):
+    from reproduce.cli.main import main
+    small = dict(architectures=((1, "none"),), widths=(5,))
+    for name, variance, better in (("var0.01+cap50", 0.01, "gru"),
+                                   ("var0.09+cap50", 0.09, "lstm")):
+        folder = tmp_path / name
+        folder.mkdir()
+        frame = grid(lambda r: 20 + noise(r) + (0 if r["cell"] in (better, "tanh" if better
+                                                                   == "lstm" else "") else 10),
+                     ("svb",), **small)
+        _write_runs(frame, folder / "runs.csv.gz", init_variance=variance, max_epochs=50)
+        assert main(["claims", "--db", str(folder / "runs.csv.gz"), "--reading", name,
+                     "--replicates", "all", "--resamples", "20", "--out", str(folder)]) == 0
+    capsys.readouterr()
+    assert main(["claims-summary", "--results", str(tmp_path), "--resamples", "50"]) == 0
+    text = (tmp_path / "claims_summary.md").read_text()
+    assert "| claim | published | var0.01+cap50 | var0.09+cap50 |" in text
+    assert "Made by `python -m reproduce claims-summary --results" in text
+    table = pd.read_csv(tmp_path / "claims_summary.csv")
+    assert set(table["reading"]) >= {"var0.01+cap50", "var0.09+cap50"}
+    across = table[table["kind"] == "across readings"]
+    assert across["id"].tolist() == ["init-variance-gru-low-lstm-rnn-high"]
+    assert across["verdict"].tolist() == ["holds"]
+    assert main(["claims-summary", "--results", str(tmp_path / "nothing")]) == 2

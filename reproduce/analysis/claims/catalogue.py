@@ -241,8 +241,8 @@ CLAIMS = (
     Claim("ms34-srn-40-50", "IV-B, Multiswitch", MS34,
           f"Multiswitch k=3 and k=4: each simple cell's mean error lies between "
           f"{SRN_RANGE[0]:g} and {SRN_RANGE[1]:g} %",
-          AllOf(tuple(Paired(variants("multiswitch", k), a=(cell,), test=Within(*SRN_RANGE))
-                      for k in (3, 4) for cell in SIMPLE))),
+          AllOf(tuple(Paired(variants("multiswitch", k), a=(cell,), test=Within(*SRN_RANGE),
+                             note=f"k={k}") for k in (3, 4) for cell in SIMPLE))),
     # --- Single Variable Binding ------------------------------------------------------
     Claim("svb-gated-better", "IV-B, SVB",
           "For the SVB task, gated cell networks performed better than SRNs.",

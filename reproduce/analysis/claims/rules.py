@@ -21,12 +21,14 @@ sentences and the abstract's (i); "SRNs" (simple recurrent networks) are the thr
 simple cells together, as Section IV-B uses the word.
 """
 import math
+import warnings
 from dataclasses import dataclass
 from typing import Callable, Optional
 
 import numpy as np
 import pandas as pd
 
+import tasks
 from reproduce.analysis.claims.resample import (
     RESAMPLES,
     TwoStage,
@@ -111,7 +113,6 @@ def select_rows(runs, rows, where=None, cells=None):
 
 def variant_order(runs):
     """The variants of `runs` in task-registry order, then by steps back and k."""
-    import tasks
     order = {t: i for i, t in enumerate(tasks.TASKS)}
     meta = runs.drop_duplicates("variant")
     key = lambda row: (order.get(row[1], 99), -1 if pd.isna(row[3]) else row[3], row[2])  # noqa
@@ -223,11 +224,11 @@ def _label(group):
 
 # --- matched units -------------------------------------------------------------------------
 
-def _configurations(runs, value):
+def _configurations(runs, value, keys=CONFIG_KEYS):
     """One row per configuration (seeds together): the spread of its errors across seeds
     (``spread``: sample std) or the share of its seeds that do not (nearly) solve
     (``failures``: error above CLOSE_POINTS)."""
-    keys = [runs[k] for k in CONFIG_KEYS]
+    keys = [runs[k] for k in keys]
     if value == "spread":
         out = runs["test_error"].groupby(keys, sort=False).std(ddof=1)
     else:
@@ -239,7 +240,9 @@ def matched(runs, axis, value="error"):
     """A table with one row per unit matched across `axis` and one column per value of
     it (the unit's error, or its configuration's spread or failure share)."""
     keys = list(RUN_KEYS) if value == "error" else list(CONFIG_KEYS)
-    frame = runs[[*keys, "test_error"]] if value == "error" else _configurations(runs, value)
+    keys += [axis] if axis not in keys else []          # e.g. the reading, across readings
+    frame = runs[[*keys, "test_error"]] if value == "error" else _configurations(runs, value,
+                                                                                  keys)
     index = [k for k in keys if k != axis]
     return frame.set_index([*index, axis])["test_error"].unstack(axis).reset_index()
 
@@ -271,6 +274,7 @@ class Paired:
     where: Optional[Callable] = None
     cells: Optional[tuple] = None
     value: str = "error"
+    note: str = ""                        # a word for the label, e.g. the variant
 
     @property
     def label(self):
@@ -279,7 +283,7 @@ class Paired:
         what = {"error": "", "spread": "spread across seeds, ",
                 "failures": "share of seeds not solving, "}[self.value]
         return (f"{what}{name}{_label(self.a)}" + (f" - {_label(self.b)}" if self.b else "")
-                + cells)
+                + cells + (f" ({self.note})" if self.note else ""))
 
     def units(self, runs):
         """``(replicate, stratum, d)`` of the matched units."""
@@ -411,7 +415,6 @@ class AnyOf:
 def difficulty_steps(runs_variants):
     """Each harder variant against the next easier one of the same task (FDR: k within each
     N, and N = 4 against N = 3 at each k), as (easier, harder) pairs of variant ids."""
-    import tasks
     parsed = [tasks.parse_variant(v) for v in runs_variants]
     pairs = []
     for e in parsed:
@@ -478,7 +481,6 @@ def _pair_rows(easier, harder):
 
 
 def _variant_id(task, k, steps_back):
-    import tasks
     return tasks.Variant(task, k, steps_back).id
 
 
@@ -512,6 +514,8 @@ class Independent:
         if part.empty:
             return result("inconclusive", detail="no runs")
         options = self._options(part)
+        if len(options) < 2:
+            return result("inconclusive", detail=f"fewer than two values of {self.axis}")
         wide = matched(part, self.axis)
         wanted = [c for o in options for c in o]
         wide = wide.dropna(subset=[c for c in wanted if c in wide])
@@ -814,6 +818,8 @@ class EverySeed:
 
     def evaluate(self, ev, rng):
         part = select_rows(ev.runs, self.rows)
+        if part.empty:
+            return result("inconclusive", detail="no runs")
         solved = part.assign(solved=part["test_error"] <= PERFECT_POINTS)
         configs = solved.groupby(list(CONFIG_KEYS), sort=False)["solved"].agg(["any", "all"])
         configs = configs.reset_index()
@@ -848,6 +854,8 @@ class SeedShare:
 
     def evaluate(self, ev, rng):
         part = select_rows(ev.runs, self.rows)
+        if part.empty:
+            return result("inconclusive", detail="no runs")
         grouped = part.groupby(list(CONFIG_KEYS), sort=False)["test_error"]
         configs = pd.concat([grouped.mean().rename("m"), grouped.var(ddof=0).rename("v")],
                             axis=1).reset_index()
@@ -864,7 +872,8 @@ class SeedShare:
             mean = np.add.reduceat(W * m, starts, axis=1) / total
             between = np.maximum(np.add.reduceat(W * m * m, starts, axis=1) / total
                                  - mean ** 2, 0)
-            with np.errstate(invalid="ignore", divide="ignore"):
+            with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)     # a stratum of no spread
                 return np.nanmedian(within / (within + between), axis=1)
         point, draws = _bootstrap(sampler, statistic, ev, rng)
         low, high = interval(draws)
@@ -890,7 +899,10 @@ class Categorical:
 
     def evaluate(self, ev, rng):
         part = select_rows(ev.runs, tasks_(*self.tasks))
-        wide = matched(part, "cell").dropna(subset=list(CELLS))
+        wide = matched(part, "cell") if len(part) else pd.DataFrame()
+        if not set(CELLS) <= set(wide.columns) or wide.dropna(subset=list(CELLS)).empty:
+            return result("inconclusive", detail="no matched runs")
+        wide = wide.dropna(subset=list(CELLS))
         if wide.empty:
             return result("inconclusive", detail="no matched runs")
         solved = wide[list(CELLS)].to_numpy() <= PERFECT_POINTS
