@@ -59,9 +59,9 @@ from reproduce.store.selection import ok_runs
 
 # The bootstraps' generator seed (with the claim's id): the same verdicts every time.
 SEED = 20150101
-COLUMNS = ("id", "source", "statement", "quote", "verdict", "conditional", "replicates",
-           "replicate_share", "estimate", "ci_low", "ci_high", "n", "support", "detail",
-           "published_verdict", "published_detail")
+COLUMNS = ("id", "source", "statement", "quote", "verdict", "conditional", "data_draw",
+           "replicates", "replicate_share", "estimate", "ci_low", "ci_high", "n", "support",
+           "detail", "published_verdict", "published_detail")
 RUN_COLUMNS = ("replicate", "variant", "task", "k", "steps_back", "cell", "layers", "hidden",
                "skip", "delta0", "seed", "test_error")
 
@@ -195,15 +195,19 @@ def evaluate(runs, published=None, claims=CLAIMS, mechanisms=None, effect=None,
         rows.append({"id": claim.id, "source": claim.source, "statement": claim.statement,
                      "quote": claim.quote, **out,
                      "conditional": len(replicates) <= 1,
-                     "replicates": _draw_text(claim.rule, replicates),
-                     "replicate_share": share,
+                     "data_draw": _draw_text(claim.rule, replicates),
+                     "replicates": len(replicates), "replicate_share": share,
                      "published_verdict": pub_verdict or "–", "published_detail": pub_detail})
     table = pd.DataFrame(rows)
     return table[list(COLUMNS)]
 
 
-def _flag(value):
-    return str(value).strip().lower() in ("true", "1")
+def _held(share, replicates):
+    """``2/3``: in how many of the replicates the claim holds on its own."""
+    if share is None or replicates is None or pd.isna(share) or pd.isna(replicates) \
+            or not replicates:
+        return "–"
+    return f"{round(float(share) * int(replicates))}/{int(replicates)}"
 
 
 def to_markdown(frame, source=""):
@@ -224,11 +228,10 @@ def to_markdown(frame, source=""):
               "table |", "|---|---|---|---|---|---|"]
     for row in frame.to_dict("records"):
         verdict = f"**{row['verdict']}**"
-        if _flag(row.get("conditional")):
-            verdict += " (conditional on the data set)"
-        share = row.get("replicate_share")
-        draw = str(row.get("replicates") or "")
-        held = "–" if share is None or pd.isna(share) else f"{float(share):.0%}"
+        draw = row.get("data_draw")
+        if not pd.isna(draw) and draw:
+            verdict += f"<br>{draw}"
+        held = _held(row.get("replicate_share"), row.get("replicates"))
         support = row.get("support")
         support = ("" if support is None or pd.isna(support)
                    else f" (support {float(support):.2f})")
@@ -238,5 +241,5 @@ def to_markdown(frame, source=""):
             and row["published_detail"] else "")
         quote = "" if pd.isna(row.get("quote")) else f"“{row['quote']}”"
         lines.append(f"| **{row['id']}**: {row['statement']} | {row['source']}: {quote} | "
-                     f"{verdict} | {detail}{support} | {held} ({draw}) | {published} |")
+                     f"{verdict} | {detail}{support} | {held} | {published} |")
     return "\n".join(lines) + "\n"

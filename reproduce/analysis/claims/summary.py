@@ -17,7 +17,7 @@ import pandas as pd
 from reproduce.analysis.claims.catalogue import CLAIMS, init_variance_claim
 from reproduce.analysis.claims.rules import VERDICTS
 
-SUMMARY_COLUMNS = ("id", "reading", "verdict", "conditional", "replicate_share", "replicates",
+SUMMARY_COLUMNS = ("id", "reading", "verdict", "conditional", "replicates", "replicate_share",
                    "published_verdict")
 
 
@@ -35,7 +35,7 @@ def verdicts(results):
         if "conditional" not in frame:      # a claims.csv of the older form
             frame["conditional"] = True
             frame["replicate_share"] = float("nan")
-            frame["replicates"] = ""
+            frame["replicates"] = 1
         frame["reading"] = folder.name
         rows.append(frame[list(SUMMARY_COLUMNS)])
     if not rows:
@@ -82,11 +82,11 @@ def _cell(row):
     if pd.isna(row["verdict"]):
         return ""
     text = str(row["verdict"])
-    share = row["replicate_share"]
+    share, replicates = row["replicate_share"], row["replicates"]
     if str(row["conditional"]).lower() in ("true", "1"):
         text += " ¹"
-    elif not pd.isna(share):
-        text += f" ({float(share):.0%})"
+    elif not pd.isna(share) and not pd.isna(replicates):
+        text += f" ({round(float(share) * int(replicates))}/{int(replicates)})"
     return text
 
 
@@ -98,8 +98,8 @@ def to_markdown(long, cross, made_by=""):
     if made_by:
         lines += [made_by, ""]
     lines += ["Each reading's verdicts come from its `claims.csv` (`reproduce claims`); "
-              "¹: conditional on the data set (one replicate); (n %): the share of "
-              "replicates in which the claim holds on its own.  \"published\" is what the "
+              "¹: conditional on the data set (one replicate); (k/n): in how many of "
+              "the n replicates the claim holds on its own.  \"published\" is what the "
               "paper's own Table I says by the same rule, where it can.", ""]
     counts = long.groupby("reading")["verdict"].value_counts().unstack(fill_value=0)
     lines += ["| reading | " + " | ".join(VERDICTS) + " |",
