@@ -22,6 +22,8 @@ COMMANDS = {
     "sensitivity": ("reproduce.cli.commands.sensitivity",
                     "Table I's agreement with the paper under named readings of the protocol"),
     "claims": ("reproduce.cli.commands.claims", "the paper's claims as verdicts over stored runs"),
+    "noise": ("reproduce.cli.commands.noise",
+              "the noise floor of Table I from replicates, and the published table against it"),
     "anova": ("reproduce.cli.commands.anova", "which factors of the grid drive the test error"),
     "generalise": ("reproduce.cli.commands.generalise",
                    "do the best and median networks keep their error on longer sequences"),
