@@ -34,7 +34,7 @@ STOP_REASONS = ("converged", "validation rose", "max_epochs", "diverged")
 # protocol's choice), "zero_target" counts them with the zero target vector, as
 # a plain PyBrain SequentialDataSet would hold them, and scores them by PyBrain's
 # testOnClassData rule (argmax of the target, i.e. class 0, against the output's).
-UNTARGETED_STEPS = ("masked", "zero_target")
+UNTARGETED_STEPS = ("masked", "zero_target", "class0_target")
 
 
 def check_untargeted(value):

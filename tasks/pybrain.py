@@ -23,12 +23,13 @@ def to_pybrain(data, untargeted="masked"):
     so masked steps add nothing to PyBrain's error or gradient (docs/protocol.md §1).
     With ``untargeted="zero_target"`` every step has importance 1, so the
     steps without a target count with the zero target vector, as in a plain
-    ``SequentialDataSet`` (``pybrain_ext.training.UNTARGETED_STEPS``).
+    ``SequentialDataSet`` (``pybrain_ext.training.UNTARGETED_STEPS``); with
+    ``"class0_target"`` they count with the one-hot target of class 0 (docs/protocol.md §7).
 
     Parameters
     ----------
     data : TaskData
-    untargeted : {"masked", "zero_target"}
+    untargeted : {"masked", "zero_target", "class0_target"}
 
     Returns
     -------
@@ -43,10 +44,13 @@ def to_pybrain(data, untargeted="masked"):
     for inputs, targets, mask in zip(data.inputs, data.targets, data.mask):  # each (T,)
         dataset.newSequence()
         defined = mask[:, None].astype(float)                                   # (T, 1)
-        importance = np.ones((len(mask), data.outdim)) if untargeted == "zero_target" \
-            else np.repeat(defined, data.outdim, axis=1)                        # (T, outdim)
+        importance = np.repeat(defined, data.outdim, axis=1) if untargeted == "masked" \
+            else np.ones((len(mask), data.outdim))                              # (T, outdim)
         one_hot_inputs = in_codes[inputs]                                       # (T, indim)
-        one_hot_targets = out_codes[targets] * defined                          # (T, outdim)
+        if untargeted == "class0_target":
+            one_hot_targets = out_codes[np.where(mask, targets, 0)]            # (T, outdim)
+        else:
+            one_hot_targets = out_codes[targets] * defined                      # (T, outdim)
         for sample in zip(one_hot_inputs, one_hot_targets, importance):
             dataset.appendLinked(*sample)
     return dataset

@@ -115,7 +115,8 @@ class Sequences:
 
         ``untargeted`` says what the steps without a target (mask False) become:
         ``"masked"`` leaves them out, ``"zero_target"`` counts them with the zero
-        target vector (see :data:`~pybrain_ext.training.UNTARGETED_STEPS`).
+        target vector, ``"class0_target"`` with the one-hot target of class 0 (see
+        :data:`~pybrain_ext.training.UNTARGETED_STEPS`).
         """
         check_untargeted(untargeted)
         shapes = {np.shape(d.inputs) for d in datasets}
@@ -125,6 +126,8 @@ class Sequences:
         mask = np.stack([d.mask for d in datasets])
         if untargeted == "zero_target":
             targets, mask = np.where(mask, targets, -1), np.ones_like(mask)
+        elif untargeted == "class0_target":
+            targets, mask = np.where(mask, targets, 0), np.ones_like(mask)
         return cls(np.stack([d.inputs for d in datasets]), targets, mask, indim, outdim)
 
 

@@ -58,9 +58,10 @@ class RunConfig:
     init_scope : {"all", "connections"}
         Which parameters that variance covers; with ``"connections"`` the GRU
         layer's own recurrent matrices keep PyBrain's N(0, 1).
-    untargeted : {"masked", "zero_target"}
-        The steps without a target: left out, or counted with the zero target
-        vector (training, validation and test; scored as class 0).
+    untargeted : {"masked", "zero_target", "class0_target"}
+        The steps without a target: left out, or counted (training, validation
+        and test; scored as class 0) with the zero target vector or with the
+        one-hot target of class 0.
     validation : {"fixed", "random"}
         Sequences 36-47 validate, or ``trainUntilConvergence``'s random split of
         the first 48 (36 train, 12 validation), drawn from ``seed``.
