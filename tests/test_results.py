@@ -43,6 +43,26 @@ def test_the_paper_grids_are_complete(reading):
     runs_per_entry = get_profile("paper").n_runs // len(table)
     assert len(table) == 100 and runs_per_entry == 405
     assert (table["n_runs"] == runs_per_entry).all() and (table["n_failed"] == 0).all()
-    runs = pd.read_csv(folder / "runs.csv.gz", usecols=["key", "status"])
-    assert len(runs) == runs["key"].nunique() == get_profile("paper").n_runs
-    assert (runs["status"] == "ok").all()
+    runs = pd.read_csv(folder / "runs.csv.gz", usecols=["key", "status", "data_seed"])
+    assert runs["key"].is_unique and (runs["status"] == "ok").all()
+    per_replicate = runs["data_seed"].value_counts()            # replicate r: data seed r
+    assert (per_replicate == get_profile("paper").n_runs).all() and 0 in per_replicate
+
+
+NOISE = sorted(p.parent for p in RESULTS.glob("*/*/noise.md")
+               if p.parent.parent.name in PROFILES)
+NOISE_FILES = ("noise_summary.csv", "noise_floor.csv", "noise_table1.csv",
+               "noise_components.csv")
+
+
+@pytest.mark.parametrize("folder", NOISE, ids=lambda f: f"{f.parent.name}/{f.name}")
+def test_the_noise_floor_recomputes_from_the_committed_runs(folder, tmp_path):
+    """Every replicate of the folder's runs is complete, and the floor, the intervals and
+    the variance parts recompute byte for byte."""
+    judge = ["--judge", str(folder.parent)] if (folder / "noise_readings.csv").exists() else []
+    with contextlib.redirect_stdout(io.StringIO()):
+        status = main(["noise", "--db", str(folder / "runs.csv.gz"), "--reading", folder.name,
+                       "--profile", folder.parent.name, *judge, "--out", str(tmp_path)])
+    assert status == 0
+    for name in NOISE_FILES + (("noise_readings.csv",) if judge else ()):
+        assert (tmp_path / name).read_bytes() == (folder / name).read_bytes(), name

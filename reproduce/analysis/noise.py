@@ -120,8 +120,8 @@ def pairwise_floor(tables):
     for (scope, measure), vals in values.items():
         vals = np.asarray(vals, dtype=float)
         rows.append({"scope": scope, "measure": measure, "pairs": len(vals),
-                     "floor_mean": _nanmean(vals), "floor_min": _nanmin(vals),
-                     "floor_max": _nanmax(vals)})
+                     "floor_mean": _nanmean(vals), "floor_sd": _nansd(vals),
+                     "floor_min": _nanmin(vals), "floor_max": _nanmax(vals)})
     return pd.DataFrame(rows)
 
 
@@ -261,6 +261,35 @@ def variance_components(runs):
         drop=True)
 
 
+def judge_readings(tables, published, floor, measure="mae_mean"):
+    """Other readings' Table I (one replicate each; `tables` maps name -> table) against
+    the published table, judged by the pairwise floor of `floor` (`pairwise_floor`):
+    one table against one table on each side.  Per reading and scope: the measure, the
+    floor's mean, their ratio, and the one-sided prediction test of the measure among
+    the pairs (pairs share replicates, so the test is approximate)."""
+    rows = []
+    higher_closer = MEASURES[measure]
+    for name, table in tables.items():
+        side = table1.compare(table, published)
+        for scope, measures in _scoped_metrics(side).items():
+            pairs = floor[(floor["scope"] == scope) & (floor["measure"] == measure)]
+            if pairs.empty:
+                continue
+            pair = pairs.iloc[0]
+            value = measures[measure]
+            sign = -1.0 if higher_closer else 1.0
+            scale = pair["floor_sd"] * math.sqrt(1 + 1 / pair["pairs"])
+            t = sign * (value - pair["floor_mean"]) / scale if scale > 0 else math.nan
+            p = float(stats.t.sf(t, df=pair["pairs"] - 1)) if not math.isnan(t) else math.nan
+            rows.append({"reading": name, "scope": scope, measure: value,
+                         "floor_mean": pair["floor_mean"], "floor_sd": pair["floor_sd"],
+                         "ratio": value / pair["floor_mean"] if pair["floor_mean"] else math.nan,
+                         "t": t, "p_value": p,
+                         "verdict": "outside the noise" if p < SIGNIFICANCE
+                         else "within the noise"})
+    return pd.DataFrame(rows)
+
+
 def verdicts(stand):
     """Per scope: is the published table's MAE of the means within the noise?  One row
     each, with the floor (leave-one-out mean), the published value, rank and p-value."""
@@ -305,9 +334,10 @@ def plot_z(entries, path):
     fig.savefig(path, dpi=120)
 
 
-def to_markdown(floor, stand, entries, components, source="", replicates=()):
+def to_markdown(floor, stand, entries, components, source="", replicates=(), judged=None):
     """``noise.md``: the floor, the published table against it, the entries outside the
-    intervals and the variance components."""
+    intervals, the variance components and (`judged`, from `judge_readings`) other
+    readings against the floor."""
     n = len(replicates)
     lines = ["# The noise floor of Table I", ""]
     if source:
@@ -370,7 +400,29 @@ def to_markdown(floor, stand, entries, components, source="", replicates=()):
                      f"{part['sd_mean_observed'].median():.2f} | "
                      f"{part['sd_mean_from_init'].median():.2f} | "
                      f"{part['sd_mean_from_data'].median():.2f} |")
+    if judged is not None and len(judged):
+        scopes = list(dict.fromkeys(judged["scope"]))
+        lines += ["", "## Other readings against the floor", "",
+                  "One replicate of each reading against the published table, judged by the "
+                  "floor between pairs of our replicates (one table against one table on each "
+                  "side): MAE of the means, with its ratio to the floor; bold where the "
+                  "prediction test gives p < 0.05 (approximate: the pairs share replicates).",
+                  "", "| reading | " + " | ".join(_scope_title(s) for s in scopes) + " |",
+                  "|---|" + "---|" * len(scopes)]
+        floor_row = judged.drop_duplicates("scope").set_index("scope")
+        lines.append("| *floor (pairs)* | " + " | ".join(
+            f"*{floor_row.loc[s, 'floor_mean']:.2f} ± {floor_row.loc[s, 'floor_sd']:.2f}*"
+            for s in scopes) + " |")
+        for name, part in judged.groupby("reading", sort=False):
+            cells = part.set_index("scope")
+            lines.append(f"| {name} | " + " | ".join(
+                _judged_cell(cells.loc[s]) if s in cells.index else "–" for s in scopes) + " |")
     return "\n".join(lines) + "\n"
+
+
+def _judged_cell(row):
+    text = f"{row['mae_mean']:.1f} ({row['ratio']:.1f}x)"
+    return f"**{text}**" if row["verdict"] == "outside the noise" else text
 
 
 def _scope_title(scope):

@@ -164,6 +164,27 @@ def test_the_noise_command_writes_the_floor_the_intervals_and_the_parts(three):
     text = (out / "noise.md").read_text()
     assert "--replicates 0-2" in text and "## Verdict per task" in text
     assert (out / "noise_z.png").stat().st_size > 0
+    assert not (out / "noise_readings.csv").exists()
+
+
+def test_other_readings_are_judged_against_the_floor(three, tmp_path):
+    folder, db = three
+    for name in ("stated", "var0.09"):
+        assert _main("table1", "--db", str(db), "--profile", "smoke", "--reading", "stated",
+                     "--out", str(tmp_path / "readings" / name))[0] == 0
+    (tmp_path / "readings" / "not-a-reading").mkdir()
+    out = tmp_path / "out"
+    status, _, err = _main("noise", "--db", str(db), "--profile", "smoke", "--judge",
+                           str(tmp_path / "readings"), "--out", str(out))
+    assert status == 0, err
+    judged = pd.read_csv(out / "noise_readings.csv")
+    assert set(judged["reading"]) == {"stated", "var0.09"}
+    # replicate 0 of stated against the published table, as table1 compares it
+    row = judged[(judged["reading"] == "stated") & (judged["scope"] == "all")].iloc[0]
+    floor = pd.read_csv(out / "noise_floor.csv")
+    pairs = floor[(floor["scope"] == "all") & (floor["measure"] == "mae_mean")].iloc[0]
+    assert row["floor_mean"] == pytest.approx(pairs["floor_mean_pairs"])
+    assert "## Other readings against the floor" in (out / "noise.md").read_text()
 
 
 @pytest.mark.parametrize("argv, message", [

@@ -11,10 +11,16 @@ between replicates and for the published table, overall and per task),
 ``noise_table1.csv`` (per entry and statistic: pooled value, each replicate's,
 the prediction interval for one new replicate, the published value and its z),
 ``noise_components.csv`` (data-draw and initialisation variance per entry) and
-``noise_z.png`` (a heat map of the z values).  How each figure is computed:
+``noise_z.png`` (a heat map of the z values).  With ``--judge DIR``, every other
+reading's committed Table I under ``DIR/<reading>/table1.csv`` (one replicate
+each) is judged against the floor as well (``noise_readings.csv`` and a
+section of ``noise.md``).  How each figure is computed:
 `reproduce.analysis.noise`.  Every replicate named must be complete for
 ``--profile``; ``--db`` is only read.
 """
+import shlex
+from pathlib import Path
+
 from reproduce.cli.options import (
     UsageError,
     add_input_options,
@@ -30,6 +36,9 @@ from reproduce.cli.options import (
 def configure(parser):
     add_input_options(parser, "noise.md, noise_*.csv and noise_z.png", replicates=None)
     add_published_option(parser)
+    parser.add_argument("--judge", default=None, metavar="DIR",
+                        help="also judge every reading's table1.csv under DIR/<reading>/ "
+                             "(e.g. results/quick) against the floor")
 
 
 def execute(args):
@@ -72,6 +81,7 @@ def execute(args):
                              f"--profile {profile.name} --reading {reading.name} "
                              f"--replicates {r}, or leave it out with --replicates")
     ok = ok_runs(runs)
+    others = _other_tables(args.judge) if args.judge is not None else None
     out = prepare_out_dir(args.out)
 
     tables = noise.replicate_tables(ok)
@@ -80,23 +90,47 @@ def execute(args):
     entries = noise.intervals(tables, table1.summarise(ok), published)
     components = noise.variance_components(ok)
     summary = noise.verdicts(stand)
+    judged = (noise.judge_readings(others, published, floor) if others is not None
+              else None)
     args.replicates = tuple(wanted)
+    extra = "" if args.judge is None else f" --judge {shlex.quote(str(args.judge))}"
     source = (f"Reading `{reading.name}` ({reading.describe()}); {len(ok):,} runs of "
               f"replicates {format_replicates(wanted)} of `{db_label(args)}`"
               + (f", profile `{profile.name}`" if profile else "")
-              + f".  Made by {made_by('noise', args, reading, profile)}.")
+              + f".  Made by {made_by('noise', args, reading, profile, extra)}.")
     written = []
     for name, frame, fmt in (("noise_summary.csv", summary, "%.4f"),
                              ("noise_floor.csv", stand.merge(floor, on=["scope", "measure"],
                                                              suffixes=("", "_pairs")), "%.4f"),
                              ("noise_table1.csv", entries, "%.4f"),
-                             ("noise_components.csv", components, "%.4f")):
+                             ("noise_components.csv", components, "%.4f"),
+                             *((("noise_readings.csv", judged, "%.4f"),)
+                               if judged is not None else ())):
         frame.to_csv(out / name, index=False, float_format=fmt)
         written.append(out / name)
-    text = noise.to_markdown(floor, stand, entries, components, source, wanted)
+    text = noise.to_markdown(floor, stand, entries, components, source, wanted, judged)
     (out / "noise.md").write_text(text)
     noise.plot_z(entries, out / "noise_z.png")
     written += [out / "noise.md", out / "noise_z.png"]
     print(summary.to_string(index=False))
     print("wrote " + ", ".join(map(str, written)))
     return 0
+
+
+def _other_tables(folder):
+    """``{reading: Table I}`` of every ``<folder>/<reading>/table1.csv``; UsageError if none."""
+    import pandas as pd
+
+    from reproduce.experiment.readings import get_reading
+    folder = Path(folder)
+    tables = {}
+    for path in sorted(folder.glob("*/table1.csv")):
+        try:
+            name = get_reading(path.parent.name).name
+        except ValueError:
+            continue                    # not a reading's folder
+        table = pd.read_csv(path, dtype={"steps_back": "Int64"})
+        tables[name] = table
+    if not tables:
+        raise UsageError(f"--judge {folder}: no <reading>/table1.csv under it")
+    return tables
