@@ -33,6 +33,8 @@ COMMANDS = {
     "report": ("reproduce.cli.commands.report", "one REPORT.md of a results folder, with figures"),
     "figure6": ("reproduce.cli.commands.figure6", "train a network and draw its activity (Fig. 6)"),
     "patterns": ("reproduce.cli.commands.patterns", "draw one example sequence per task (Figs. 1-5)"),
+    "pages": ("reproduce.cli.commands.pages",
+              "docs/results.md, every number made from the committed results"),
 }
 
 # How the command lines a command prints or writes (e.g. in a REPORT.md) start.
