@@ -345,10 +345,15 @@ def noise(results):
     if not folders:
         return []
     lines = ["## The noise floor of the replicates", "",
-             f"Each folder's `{NOISE_CSV}`, as it is.", ""]
+             f"Each folder's `{NOISE_CSV}` (`reproduce noise`), as it is: per scope, whether "
+             "the published table lies within the distance of two replicates of ours; the "
+             "floor, every measure and the entries are in the folder's `noise.md`.", ""]
     for folder in folders:
         frame = read_csv(folder / NOISE_CSV)
-        lines += [f"### {results.label(folder)}", "",
+        title = f"### {results.label(folder)}"
+        if (folder / "noise.md").is_file():
+            title += f" ([noise.md]({results.href(folder / 'noise.md')}))"
+        lines += [title, "",
                   *table(list(frame.columns),
                          [[number(v) for v in row] for row in frame.itertuples(index=False)]),
                   ""]

@@ -38,7 +38,7 @@ def test_the_page_shows_the_sections_whose_files_exist(tmp_path, capsys):
     results_tree(tmp_path / "noisy", noise=True)
     assert main(["pages", "--results", str(tmp_path / "noisy"), "--out", str(tmp_path)]) == 0
     page = (tmp_path / "results.md").read_text()
-    assert "## The noise floor of the replicates" in page and "### paper/stated" in page
+    assert "## The noise floor of the replicates" in page and "### paper/stated\n" in page
     assert "| measure | sd | replicates |" in page and "| mae_mean | 0.432 | 3 |" in page
     capsys.readouterr()
 
