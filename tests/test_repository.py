@@ -21,13 +21,14 @@ OURS = PACKAGES + ("checks",)
 SOURCES = sorted([ROOT / "checks.py"] + [p for package in PACKAGES
                                           for p in (ROOT / package).rglob("*.py")])
 TESTS = sorted((ROOT / "tests").rglob("*.py"))
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 
 
 def _read(path):
     return path.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("path", SOURCES + TESTS + [ROOT / "README.md", ROOT / "Makefile"],
+@pytest.mark.parametrize("path", SOURCES + TESTS + DOCS + [ROOT / "Makefile"],
                          ids=lambda p: str(p.relative_to(ROOT)))
 def test_nothing_refers_to_files_outside_the_repository(path):
     """A clone has no shared folder beside it: the protocol is docs/protocol.md, the
@@ -41,7 +42,7 @@ def test_protocol_references_name_sections_that_exist():
     sections = set(re.findall(r"^## §(\d+)", _read(ROOT / "docs" / "protocol.md"), re.M))
     assert sections == {str(n) for n in range(1, 8)}
     cited = set()
-    for path in SOURCES + TESTS + [ROOT / "README.md"]:
+    for path in SOURCES + TESTS + DOCS:
         for first, last in re.findall(r"docs/protocol\.md §(\d+)(?:-(\d+))?", _read(path)):
             cited |= {first, last or first}
     assert cited and cited <= sections

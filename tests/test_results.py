@@ -66,3 +66,11 @@ def test_the_noise_floor_recomputes_from_the_committed_runs(folder, tmp_path):
     assert status == 0
     for name in NOISE_FILES + (("noise_readings.csv",) if judge else ()):
         assert (tmp_path / name).read_bytes() == (folder / name).read_bytes(), name
+
+
+def test_the_results_page_is_what_the_command_makes(monkeypatch, capsys):
+    """docs/results.md is generated from results/: regenerate it with the command below
+    when the results change."""
+    monkeypatch.chdir(RESULTS.parent)
+    status = main(["pages", "--results", "results", "--out", "docs", "--check"])
+    assert status == 0, capsys.readouterr().out
