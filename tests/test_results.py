@@ -7,6 +7,7 @@ folders must hold the whole grid.
 """
 import contextlib
 import io
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -60,9 +61,14 @@ def test_the_noise_floor_recomputes_from_the_committed_runs(folder, tmp_path):
     """Every replicate of the folder's runs is complete, and the floor, the intervals and
     the variance parts recompute byte for byte."""
     judge = ["--judge", str(folder.parent)] if (folder / "noise_readings.csv").exists() else []
+    # the replicates it compared, as its "Made by" line names them (the runs file may hold
+    # replicates that are still partial)
+    made_by = re.search(r"--replicates (\S+)", (folder / "noise.md").read_text())
+    replicates = ["--replicates", made_by.group(1)] if made_by else []
     with contextlib.redirect_stdout(io.StringIO()):
         status = main(["noise", "--db", str(folder / "runs.csv.gz"), "--reading", folder.name,
-                       "--profile", folder.parent.name, *judge, "--out", str(tmp_path)])
+                       "--profile", folder.parent.name, *replicates, *judge,
+                       "--out", str(tmp_path)])
     assert status == 0
     for name in NOISE_FILES + (("noise_readings.csv",) if judge else ()):
         assert (tmp_path / name).read_bytes() == (folder / name).read_bytes(), name
