@@ -25,7 +25,8 @@ training length (100 steps) exceeds their error at 20 steps by at most
 import pandas as pd
 
 import tasks
-from pybrain_ext.batched import Architecture, Sequences, classification_error
+from pybrain_ext.batched.architecture import Architecture
+from pybrain_ext.batched.engine import Sequences, classification_error
 from pybrain_ext.batched.runtime import one_blas_thread
 from reproduce.analysis.style import CELL_COLOURS, ordered_tasks
 from reproduce.experiment.config import RunConfig

@@ -12,7 +12,7 @@ import pytest
 from matplotlib.image import imread
 
 import tasks
-from pybrain_ext.cells import CELL_TYPES
+from pybrain_ext.batched.cells import CELL_TYPES
 from pybrain_ext.record import record, unflatten
 from reproduce.analysis.figures import (
     PATTERN_FIGURES,
