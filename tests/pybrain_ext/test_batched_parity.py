@@ -32,9 +32,8 @@ def case_id(case):
 def subset(data, rows):
     """Some sequences of a TaskData, as a TaskData."""
     part = slice(rows.start, rows.stop)
-    return tasks.TaskData(data.task, data.k, data.steps_back, data.n_sequences, data.length,
-                          data.seed, data.inputs[part], data.targets[part], data.mask[part],
-                          rows=rows)
+    return tasks.TaskData(data.variant, data.n_sequences, data.length, data.seed,
+                          data.inputs[part], data.targets[part], data.mask[part], rows=rows)
 
 
 def pybrain_derivs(net, dataset):
