@@ -23,8 +23,8 @@ import numpy as np
 
 from pybrain_ext.batched.architecture import Architecture
 from pybrain_ext.batched.engine import Sequences
+from pybrain_ext.batched.layout import initial_params
 from pybrain_ext.batched.training import train
-from pybrain_ext.layout import initial_params
 from pybrain_ext.network import build_network
 from pybrain_ext.rprop import RPropSettings
 from reproduce.experiment.protocol import GRID_CELLS as CELLS

@@ -5,11 +5,12 @@ any order of imports (see :mod:`pybrain_ext.compat`); it imports nothing else.
 The modules, from the ground up:
 
 - :mod:`~pybrain_ext.protocol`: the protocol's network and training constants;
-- :mod:`~pybrain_ext.batched`: the batched engine, PyBrain-free, whose
-  :mod:`~pybrain_ext.batched.cells` is the registry of cell types;
-- :mod:`~pybrain_ext.layout`, :mod:`~pybrain_ext.rprop`, :mod:`~pybrain_ext.memory`:
-  the parameter layout, RProp-'s settings and early-stopping rule, memory
-  estimates (PyBrain-free);
+- :mod:`~pybrain_ext.rprop`: RProp-'s settings, PyBrain's early-stopping rule and
+  the outcome of a training run;
+- :mod:`~pybrain_ext.batched`: the batched engine, with what both engines share:
+  :mod:`~pybrain_ext.batched.cells`, the registry of cell types, and
+  :mod:`~pybrain_ext.batched.layout`, PyBrain's parameter layout;
+- :mod:`~pybrain_ext.memory`: what training a network needs, before it starts;
 - :mod:`~pybrain_ext.layers` (GRU, ReLU), :mod:`~pybrain_ext.cells` (each cell's
   PyBrain layer), :mod:`~pybrain_ext.network` (the network builder),
   :mod:`~pybrain_ext.training` (training through PyBrain),

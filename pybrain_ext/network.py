@@ -1,7 +1,7 @@
 """The paper's networks, built from PyBrain parts (docs/protocol.md §2).
 
 :func:`build_network` returns a sorted ``RecurrentNetwork``;
-:func:`pybrain_ext.layout.param_layout` says which slice of its flat ``params``
+:func:`pybrain_ext.batched.layout.param_layout` says which slice of its flat ``params``
 belongs to which connection, so other code (the batched engine, the figures)
 can read and write PyBrain's own layout.
 """
@@ -10,8 +10,8 @@ from pybrain3.structure import BiasUnit, FullConnection, LinearLayer, RecurrentN
 
 from checks import check_number
 from pybrain_ext.batched.cells import cell_type
+from pybrain_ext.batched.layout import check_architecture, initial_params, param_layout
 from pybrain_ext.cells import layer_of
-from pybrain_ext.layout import check_architecture, initial_params, param_layout
 from pybrain_ext.protocol import INIT_VARIANCE
 
 # Output layers.  "softmax" is the paper's; "linear" exists for PyBrain's
@@ -45,7 +45,7 @@ def build_network(cell, indim, outdim, layers, hidden, skip="none", seed=0,
     output : {'softmax', 'linear'}
         Output layer; ``linear`` only for gradient checks.
     init_scope : {'all', 'connections'}
-        Which parameters `init_variance` covers (:func:`~pybrain_ext.layout.initial_params`).
+        Which parameters `init_variance` covers (:func:`~pybrain_ext.batched.layout.initial_params`).
 
     Returns
     -------

@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass
 
 from pybrain_ext.batched.cells import CELL_TYPES
-from pybrain_ext.layout import ParamBlock, check_architecture
+from pybrain_ext.batched.layout import ParamBlock, check_architecture
 
 
 @dataclass(frozen=True)

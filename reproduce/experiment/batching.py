@@ -25,8 +25,8 @@ import numpy as np
 
 from pybrain_ext.batched.architecture import Architecture
 from pybrain_ext.batched.engine import Sequences, classification_error
+from pybrain_ext.batched.layout import initial_params
 from pybrain_ext.batched.training import batch_size_for, train
-from pybrain_ext.layout import initial_params
 from reproduce.experiment.build import make_data
 from reproduce.experiment.config import RunResult, package_versions
 

@@ -17,7 +17,7 @@ from typing import Optional
 import tasks
 from checks import set_checked
 from pybrain_ext.batched.cells import cell_type
-from pybrain_ext.layout import INIT_SCOPES, check_architecture
+from pybrain_ext.batched.layout import INIT_SCOPES, check_architecture
 from pybrain_ext.protocol import (
     CONTINUE_EPOCHS,
     CONVERGENCE_DECIMALS,

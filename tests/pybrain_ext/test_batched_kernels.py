@@ -6,8 +6,8 @@ import tasks
 from pybrain_ext.batched import kernels
 from pybrain_ext.batched.architecture import Architecture
 from pybrain_ext.batched.engine import Sequences, backward, forward, record
+from pybrain_ext.batched.layout import initial_params
 from pybrain_ext.batched.training import rprop_step
-from pybrain_ext.layout import initial_params
 from pybrain_ext.rprop import RPropSettings
 
 pytestmark = pytest.mark.skipif(not kernels.AVAILABLE, reason="no compiled path here")

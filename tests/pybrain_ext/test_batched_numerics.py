@@ -12,8 +12,8 @@ import tasks
 from pybrain_ext.batched.architecture import Architecture
 from pybrain_ext.batched.cells import CELL_TYPES
 from pybrain_ext.batched.engine import Sequences, backward, forward
+from pybrain_ext.batched.layout import initial_params
 from pybrain_ext.batched.training import batch_size_for, train
-from pybrain_ext.layout import initial_params
 from pybrain_ext.rprop import RPropSettings
 
 ROOT = Path(__file__).parents[2]
@@ -114,7 +114,7 @@ SCRIPT = textwrap.dedent("""
     from pybrain_ext.batched.architecture import Architecture
     from pybrain_ext.batched.engine import Sequences, backward, forward
     from pybrain_ext.batched.training import train
-    from pybrain_ext.layout import initial_params
+    from pybrain_ext.batched.layout import initial_params
     from pybrain_ext.rprop import RPropSettings
     arch = Architecture("lstm", 2, 60, "both", 3, 3)
     train_part, validation_part, _ = tasks.split(tasks.generate("fdr", 3, steps_back=3))

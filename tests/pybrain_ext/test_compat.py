@@ -95,7 +95,7 @@ def test_the_batched_engine_loads_neither_pybrain_nor_scipy():
     # version check), so it is taken away: the engine then runs its numpy path.
     assert _fresh("import sys; sys.modules['numba'] = None; "
                   "import pybrain_ext.batched.training, pybrain_ext.batched.engine, "
-                  "pybrain_ext.batched.kernels as k, pybrain_ext.layout, "
+                  "pybrain_ext.batched.kernels as k, pybrain_ext.batched.layout, "
                   "pybrain_ext.rprop, pybrain_ext.memory; assert not k.AVAILABLE; "
                   + loaded) == "[]"
 

@@ -10,8 +10,8 @@ from pybrain3.supervised import BackpropTrainer
 from pybrain3.tests.helpers import gradientCheck
 
 from pybrain_ext.batched.cells import CELL_TYPES
+from pybrain_ext.batched.layout import param_layout
 from pybrain_ext.cells import CELL_LAYERS
-from pybrain_ext.layout import param_layout
 from pybrain_ext.network import build_network
 from pybrain_ext.protocol import SKIPS
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import tasks
-from pybrain_ext.layout import param_layout
+from pybrain_ext.batched.layout import param_layout
 from pybrain_ext.training import classification_error
 from reproduce.experiment.build import make_data, make_network
 from reproduce.experiment.config import RunConfig
