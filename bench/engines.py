@@ -7,7 +7,7 @@
 One epoch is what a training run does per epoch: forward and backward over the
 36 training sequences, one RProp- step, and the validation error.  PyBrain runs
 one network (``RPropMinusTrainer.train()`` then ``testOnData``); the batched
-engine trains M networks together (:func:`pybrain_ext.batched.train`, early
+engine trains M networks together (:func:`pybrain_ext.batched.training.train`, early
 stopping switched off so all M run every epoch; its set-up and final evaluation
 are included), and its time is divided by M.  Every number is the median over
 ``--repeats`` measurements; the ratio is PyBrain's time over the engine's.  The

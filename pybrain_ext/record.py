@@ -36,7 +36,7 @@ def hidden_layers(net):
     count = sum(1 for n in names if n.startswith("hidden"))
     expected = {"in", "out", "bias"} | {f"hidden{i}" for i in range(count)}
     if count == 0 or names != expected:
-        raise ValueError("record needs a network made by pybrain_ext.build_network "
+        raise ValueError("record needs a network made by pybrain_ext.network.build_network "
                          f"(modules in, hidden0.., out, bias); got modules {sorted(names)}")
     layers = []
     for i in range(count):

@@ -6,7 +6,7 @@
 Configurations are grouped by what networks computed together must share --
 the architecture (``config.architecture``) and the RProp/early-stopping
 settings other than ``delta0`` -- and each group is trained by
-:func:`pybrain_ext.batched.train` with at most :data:`BATCH_SIZE` networks in
+:func:`pybrain_ext.batched.training.train` with at most :data:`BATCH_SIZE` networks in
 the batch at once (fewer for large networks, see
 :func:`~pybrain_ext.batched.training.batch_size_for`): as networks stop, the
 group's waiting ones take their places.  Each network keeps its own data,
