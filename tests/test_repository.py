@@ -45,6 +45,15 @@ def test_protocol_references_name_sections_that_exist():
     assert cited and cited <= sections
 
 
+def test_no_library_module_switches_matplotlib_s_global_state():
+    """Figures are ``matplotlib.figure.Figure`` objects: no pyplot, no backend switch."""
+    pattern = re.compile(r"^\s*(import matplotlib\.pyplot|from matplotlib(\.pyplot)? import "
+                         r"(.*\b)?pyplot\b|from matplotlib\.pyplot import)|matplotlib\.use\(",
+                         re.M)
+    offenders = [str(p.relative_to(ROOT)) for p in SOURCES if pattern.search(_read(p))]
+    assert not offenders
+
+
 def lint_imports(root):
     """Run ``lint-imports`` (import-linter) on the contracts of ``.importlinter`` in `root`."""
     script = Path(sys.executable).with_name("lint-imports")
