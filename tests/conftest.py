@@ -4,8 +4,13 @@ Every test of a module named ``test_batched_*`` or ``test_batching`` runs twice,
 once with :mod:`pybrain_ext.batched.kernels` enabled and once without; the
 compiled run is skipped where numba is unavailable.  ``test_batched_kernels``
 compares the two paths itself.
+
+Importing ``pybrain_ext`` here, before any test module, makes ``pybrain3`` importable
+whatever the order of a test module's imports (see ``pybrain_ext.compat``).
 """
 import pytest
+
+import pybrain_ext  # noqa: F401
 
 ENGINE_TEST_MODULES = ("test_batched_", "test_batching")
 

@@ -47,14 +47,12 @@ PARTS = {"claims": "claims.csv", "anova": "anova.csv",
 
 def plot_differences(side, path):
     """Heat maps of ours − published per Table I entry: minimum, mean and std."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     variants = list(dict.fromkeys(side["variant"]))
     cells = [c for c in TABLE1_CELL_ORDER if c in set(side["cell"])]
-    fig, axes = plt.subplots(1, len(table1.STATISTICS), figsize=(12, 0.32 * len(variants) + 1.6),
-                             constrained_layout=True)
+    fig = Figure(figsize=(12, 0.32 * len(variants) + 1.6), constrained_layout=True)
+    axes = fig.subplots(1, len(table1.STATISTICS))
     for ax, stat in zip(axes, table1.STATISTICS):
         grid = (side.pivot(index="variant", columns="cell", values=f"{stat}_diff")
                 .reindex(index=variants, columns=cells))
@@ -70,7 +68,6 @@ def plot_differences(side, path):
         ax.set_title(f"{style.STATISTIC_TITLES[stat]}: ours − published", fontsize=9)
         fig.colorbar(image, ax=ax, shrink=0.6, label="points")
     fig.savefig(path, dpi=110)
-    plt.close(fig)
 
 
 def _without_title(markdown):

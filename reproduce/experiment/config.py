@@ -16,8 +16,8 @@ from typing import Optional
 
 import tasks
 from checks import set_checked
-from pybrain_ext.cells import cell_type
-from pybrain_ext.network import INIT_SCOPES, check_architecture
+from pybrain_ext.batched.cells import cell_type
+from pybrain_ext.batched.layout import INIT_SCOPES, check_architecture
 from pybrain_ext.protocol import (
     CONTINUE_EPOCHS,
     CONVERGENCE_DECIMALS,
@@ -28,7 +28,7 @@ from pybrain_ext.protocol import (
     INIT_VARIANCE,
     MAX_EPOCHS,
 )
-from pybrain_ext.training import STOP_REASONS, UNTARGETED_STEPS, RPropSettings
+from pybrain_ext.rprop import STOP_REASONS, UNTARGETED_STEPS, RPropSettings
 from tasks.protocol import DATA_SEED, SEQUENCE_LENGTH
 
 ENGINES = ("pybrain", "batched")

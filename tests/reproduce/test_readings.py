@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 import tasks
-from pybrain_ext.batched import Sequences
-from pybrain_ext.network import param_layout
+from pybrain_ext.batched.engine import Sequences
+from pybrain_ext.batched.layout import param_layout
 from pybrain_ext.training import classification_error
 from reproduce.experiment.build import make_data, make_network
 from reproduce.experiment.config import RunConfig
@@ -212,7 +212,7 @@ def test_class0_target_is_class_0_one_hot_exactly_at_the_untargeted_steps(varian
     data = tasks.generate(task, k, steps_back=steps_back, n_sequences=24, seed=3)
     filled = tasks.to_pybrain(data, "class0_target")
     masked = tasks.to_pybrain(data)
-    eye = np.eye(data.outdim)
+    eye = np.eye(data.variant.outdim)
     for i in range(data.inputs.shape[0]):
         _, targets, importance = filled.getSequence(i)
         _, masked_targets, _ = masked.getSequence(i)
@@ -224,9 +224,9 @@ def test_class0_target_is_class_0_one_hot_exactly_at_the_untargeted_steps(varian
         np.testing.assert_array_equal(targets.argmax(axis=1),
                                       started_at_zero(task, data.inputs[i], k, steps_back))
     # the batched engine is given the same numbers
-    sequences = Sequences.stack([data], data.indim, data.outdim, "class0_target")
-    columns = sequences.target_codes[0].T.reshape(data.length, -1, data.outdim)  # (T, seqs, o)
-    np.testing.assert_array_equal(columns.transpose(1, 0, 2).reshape(-1, data.outdim),
+    sequences = Sequences.stack([data], data.variant.indim, data.variant.outdim, "class0_target")
+    columns = sequences.target_codes[0].T.reshape(data.length, -1, data.variant.outdim)  # (T, seqs, o)
+    np.testing.assert_array_equal(columns.transpose(1, 0, 2).reshape(-1, data.variant.outdim),
                                   filled.getField("target"))
     assert np.all(sequences.importance == 1)
     assert (~data.mask).any() == (task != "multiswitch")   # every task but one has such steps
