@@ -37,7 +37,7 @@ import pandas as pd
 
 from reproduce.analysis import anova, claims, generalise, sensitivity, table1
 from reproduce.analysis.markdown import number, table
-from reproduce.analysis.style import CELL_TITLES
+from reproduce.analysis.style import CELL_TITLES, TASK_TITLES
 from reproduce.experiment.profiles import PROFILES
 from reproduce.experiment.protocol import TABLE1_AGREEMENT_POINTS, TABLE1_CELL_ORDER
 
@@ -379,6 +379,77 @@ def folders_index(results):
 
 SECTIONS = (header, paper_agreement, sensitivity_study, claims_summary, claims_across_grids,
             drivers, generalisation, noise, folders_index)
+
+
+README_BEGIN = "<!-- noise-floor verdict: begin (written by `reproduce pages`) -->"
+README_END = "<!-- noise-floor verdict: end -->"
+README_READINGS = ("stated", "var0.09+cap50", "var0.01+cap50")   # shown per task, if judged
+
+
+def readme_verdict(root, link, made_by):
+    """The README's "Does it reproduce?" block: per results folder with a noise floor, the
+    verdict per task, the main readings judged against that floor, and the published mean
+    entries outside our intervals -- every number read from the folder's ``noise_*.csv``."""
+    results = Results(Path(root), link, made_by, pd.DataFrame())
+    folders = results.with_file(NOISE_CSV)
+    lines = [README_BEGIN]
+    if not folders:
+        lines += ["No results folder has a noise floor yet (`reproduce noise`)."]
+    for folder in folders:
+        summary = read_csv(folder / NOISE_CSV).set_index("scope")
+        overall = summary.loc["all"]
+        noise_md = results.href(folder / "noise.md")
+        lines += [f"Against our own noise ({results.label(folder)}, replicates compared in "
+                  f"[noise.md]({noise_md})): the published means lie "
+                  f"{overall['ratio']:.1f} times as far from ours as our replicates lie from "
+                  f"each other (MAE {overall['published_mae_mean']:.1f} against "
+                  f"{overall['floor_mae_mean']:.1f} points): "
+                  f"**{overall['verdict']}** (p {number(overall['p_value'], '.3f')}). "
+                  f"Profile {folder.parent.name}: "
+                  f"{PROFILES[folder.parent.name].description}"
+                  + ("" if folder.parent.name == PAPER else
+                     "; the grid is not the paper's, which the published table averages "
+                     "over, so part of the distance may be the grid's") + ".", ""]
+        tasks_ = [t for t in summary.index if t != "all"]
+        rows = [["published vs our replicates pooled"]
+                + [_verdict_cell(summary.loc[t, "ratio"], summary.loc[t, "verdict"])
+                   for t in tasks_]]
+        judged_path = folder / "noise_readings.csv"
+        if judged_path.is_file():
+            judged = read_csv(judged_path)
+            for reading in README_READINGS:
+                part = judged[judged["reading"] == reading].set_index("scope")
+                if len(part):
+                    rows.append([f"{reading}, replicate 0"] + [
+                        _verdict_cell(part.loc[t, "ratio"], part.loc[t, "verdict"])
+                        if t in part.index else "–" for t in tasks_])
+        lines += table(["MAE of the means / the floor"] + [TASK_TITLES.get(t, t)
+                                                            for t in tasks_], rows)
+        entries = read_csv(folder / "noise_table1.csv")
+        outside = entries[(entries["statistic"] == "mean") & entries["outside"]]
+        names = ", ".join(f"{v} {CELL_TITLES.get(c, c)}"
+                          for v, c in zip(outside["variant"], outside["cell"]))
+        lines += ["", f"Bold: outside the noise (p < 0.05). Published means outside our 95 % "
+                  f"prediction intervals ({len(outside)} of "
+                  f"{int(entries.loc[entries['statistic'] == 'mean', 'published'].notna().sum())}"
+                  f"): {names or 'none'}.", ""]
+    lines += [README_END]
+    return "\n".join(lines)
+
+
+def _verdict_cell(ratio, verdict):
+    text = f"{ratio:.1f}x"
+    return f"**{text}**" if verdict == "outside the noise" else text
+
+
+def with_readme_verdict(readme_text, block):
+    """`readme_text` with the block between `README_BEGIN` and `README_END` replaced by
+    `block`; ValueError if the README has no such block."""
+    start, end = readme_text.find(README_BEGIN), readme_text.find(README_END)
+    if start < 0 or end < start:
+        raise ValueError(f"the README has no block between {README_BEGIN!r} and "
+                         f"{README_END!r}")
+    return readme_text[:start] + block + readme_text[end + len(README_END):]
 
 
 def results_page(root, link, made_by, published=None):

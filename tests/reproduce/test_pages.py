@@ -69,3 +69,31 @@ def test_bad_input_exits_2_in_one_line(tmp_path, capsys):
         err = capsys.readouterr().err
         assert message in err and len(err.strip().splitlines()) == 1, err
     assert not (tmp_path / "out").exists()
+
+
+def test_the_readme_verdict_is_written_between_its_markers_from_the_noise_files(tmp_path):
+    from reproduce.analysis import pages
+    folder = tmp_path / "results" / "quick" / "var0.09+cap50"
+    folder.mkdir(parents=True)
+    pd.DataFrame({"scope": ["all", "fdr"], "floor_mae_mean": [2.0, 1.5],
+                  "floor_range": ["1.9-2.1", "1.4-1.6"], "published_mae_mean": [6.0, 1.6],
+                  "ratio": [3.0, 1.0667], "rank": [1, 3], "replicates": [3, 3],
+                  "p_value": [0.001, 0.4],
+                  "verdict": ["outside the noise", "within the noise"]}).to_csv(
+        folder / "noise_summary.csv", index=False)
+    pd.DataFrame({"variant": ["fdr-n3-k3", "fdr-n3-k3"], "cell": ["sigmoid", "gru"],
+                  "statistic": ["mean", "mean"], "published": [10.0, 20.0],
+                  "outside": [True, False]}).to_csv(folder / "noise_table1.csv", index=False)
+    readme = tmp_path / "README.md"
+    readme.write_text(f"intro\n{pages.README_BEGIN}\nold\n{pages.README_END}\nrest\n")
+    status = main(["pages", "--results", str(tmp_path / "results"),
+                   "--out", str(tmp_path / "docs")])
+    assert status == 0
+    text = readme.read_text()
+    assert text.startswith("intro\n") and text.endswith("rest\n") and "\nold\n" not in text
+    assert "3.0 times" in text and "**outside the noise**" in text
+    assert "| **3.0x** |" not in text and "1.1x" in text       # the fdr scope, within
+    assert "(1 of 2): fdr-n3-k3 sig." in text
+    readme.write_text("no markers\n")
+    assert main(["pages", "--results", str(tmp_path / "results"),
+                 "--out", str(tmp_path / "docs")]) == 2
