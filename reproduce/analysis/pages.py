@@ -388,52 +388,55 @@ README_READINGS = ("stated", "var0.09+cap50", "var0.01+cap50")   # shown per tas
 
 def readme_verdict(root, link, made_by):
     """The README's "Does it reproduce?" block: per results folder with a noise floor, the
-    verdict per task, the main readings judged against that floor, and the published mean
-    entries outside our intervals -- every number read from the folder's ``noise_*.csv``."""
+    verdict overall and per task, the main readings judged against the first folder's
+    floor, and the published mean entries outside our intervals -- every number read from
+    the folders' ``noise_*.csv``."""
     results = Results(Path(root), link, made_by, pd.DataFrame())
     folders = results.with_file(NOISE_CSV)
     lines = [README_BEGIN]
     if not folders:
-        lines += ["No results folder has a noise floor yet (`reproduce noise`)."]
-    for folder in folders:
-        summary = read_csv(folder / NOISE_CSV).set_index("scope")
+        return "\n".join(lines + ["No results folder has a noise floor yet (`reproduce noise`).",
+                                  README_END])
+    summaries = {f: read_csv(f / NOISE_CSV).set_index("scope") for f in folders}
+    for folder, summary in summaries.items():
         overall = summary.loc["all"]
-        noise_md = results.href(folder / "noise.md")
-        lines += [f"Against our own noise ({results.label(folder)}, replicates compared in "
-                  f"[noise.md]({noise_md})): the published means lie "
-                  f"{overall['ratio']:.1f} times as far from ours as our replicates lie from "
-                  f"each other (MAE {overall['published_mae_mean']:.1f} against "
-                  f"{overall['floor_mae_mean']:.1f} points): "
-                  f"**{overall['verdict']}** (p {number(overall['p_value'], '.3f')}). "
-                  f"Profile {folder.parent.name}: "
-                  f"{PROFILES[folder.parent.name].description}"
-                  + ("" if folder.parent.name == PAPER else
-                     "; the grid is not the paper's, which the published table averages "
-                     "over, so part of the distance may be the grid's") + ".", ""]
-        tasks_ = [t for t in summary.index if t != "all"]
-        rows = [["published vs our replicates pooled"]
-                + [_verdict_cell(summary.loc[t, "ratio"], summary.loc[t, "verdict"])
-                   for t in tasks_]]
-        judged_path = folder / "noise_readings.csv"
-        if judged_path.is_file():
-            judged = read_csv(judged_path)
-            for reading in README_READINGS:
-                part = judged[judged["reading"] == reading].set_index("scope")
-                if len(part):
-                    rows.append([f"{reading}, replicate 0"] + [
-                        _verdict_cell(part.loc[t, "ratio"], part.loc[t, "verdict"])
-                        if t in part.index else "–" for t in tasks_])
-        lines += table(["MAE of the means / the floor"] + [TASK_TITLES.get(t, t)
-                                                            for t in tasks_], rows)
+        lines.append(f"- [{results.label(folder)}]({results.href(folder / 'noise.md')}): the "
+                     f"published means lie {overall['ratio']:.1f} times as far from our pooled "
+                     f"replicates as our replicates lie from each other (MAE "
+                     f"{overall['published_mae_mean']:.1f} against "
+                     f"{overall['floor_mae_mean']:.1f} points): **{overall['verdict']}** "
+                     f"(p {number(overall['p_value'], '.3f')}).")
+    profiles = sorted({f.parent.name for f in folders})
+    lines += ["", "Our replicates are of the "
+              + ", ".join(f"`{p}` grid ({PROFILES[p].description})" for p in profiles)
+              + ("" if profiles == [PAPER] else "; where that is not the paper's grid, part of "
+                 "the distance may be the grid's") + ". Per task, the MAE of the means as a "
+              "multiple of the floor; bold where outside the noise (p < 0.05):", ""]
+    tasks_ = [t for t in next(iter(summaries.values())).index if t != "all"]
+    rows = [[f"published vs {results.label(f)}"]
+            + [_verdict_cell(sm.loc[t, "ratio"], sm.loc[t, "verdict"]) if t in sm.index
+               else "–" for t in tasks_] for f, sm in summaries.items()]
+    first = folders[0]
+    if (first / "noise_readings.csv").is_file():
+        judged = read_csv(first / "noise_readings.csv")
+        for reading in README_READINGS:
+            part = judged[judged["reading"] == reading].set_index("scope")
+            if len(part):
+                rows.append([f"{reading} (replicate 0) vs published, {first.name}'s floor"] + [
+                    _verdict_cell(part.loc[t, "ratio"], part.loc[t, "verdict"])
+                    if t in part.index else "–" for t in tasks_])
+    lines += table(["vs the floor"] + [TASK_TITLES.get(t, t) for t in tasks_], rows)
+    lines.append("")
+    for folder in folders:
         entries = read_csv(folder / "noise_table1.csv")
-        outside = entries[(entries["statistic"] == "mean") & entries["outside"]]
+        means = entries[entries["statistic"] == "mean"]
+        outside = means[means["outside"]]
         names = ", ".join(f"{v} {CELL_TITLES.get(c, c)}"
                           for v, c in zip(outside["variant"], outside["cell"]))
-        lines += ["", f"Bold: outside the noise (p < 0.05). Published means outside our 95 % "
-                  f"prediction intervals ({len(outside)} of "
-                  f"{int(entries.loc[entries['statistic'] == 'mean', 'published'].notna().sum())}"
-                  f"): {names or 'none'}.", ""]
-    lines += [README_END]
+        lines.append(f"- Published means outside our 95 % prediction intervals, "
+                     f"{results.label(folder)} ({len(outside)} of "
+                     f"{int(means['published'].notna().sum())}): {names or 'none'}.")
+    lines += ["", README_END]
     return "\n".join(lines)
 
 
