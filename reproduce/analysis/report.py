@@ -41,7 +41,7 @@ FIGURES = {"figure6": ("the paper's Figure 6 network (2 x 5 LSTM, skip both, Mul
                            {"cell": "gru", "task": "svb", "k": 4, "name": "figure6_gru"})}
 # part name (the command that makes it, or a figure) -> the file of the folder it reads
 PARTS = {"claims": "claims.csv", "anova": "anova.csv",
-         "generalise": generalise.CSV, "curves": curves.CSV,
+         "generalise": generalise.CSV, "curves": curves.CSV, "noise": "noise_summary.csv",
          **{stem: f"figures/{stem}.png" for stem in FIGURES}}
 
 
@@ -191,6 +191,30 @@ def _section_figures(directory, commands):
     return lines
 
 
+def _section_noise(directory, command):
+    lines = ["## 7. Against the noise floor", ""]
+    path = directory / PARTS["noise"]
+    if not path.is_file():
+        return _not_made(lines, "it needs at least 3 complete replicates of the grid in "
+                         "runs.csv.gz: `reproduce sweep --replicates 1-2`, then `reproduce "
+                         "table1` with that store as a second --db; a minute", command)
+    summary = pd.read_csv(path)
+    lines += ["Is the published table further from our replicates than they are from each "
+              "other?  Per scope, the mean absolute difference of the means between each "
+              "replicate and the pool of the others (the floor), against the published "
+              "table's from the same pools (`reproduce/analysis/noise.py`):", "",
+              "| scope | floor (mean, range) | published | ratio | p | verdict |",
+              "|---|---:|---:|---:|---:|---|"]
+    lines += [f"| {row.scope} | {row.floor_mae_mean:.2f} ({row.floor_range}) | "
+              f"{row.published_mae_mean:.2f} | {row.ratio:.1f} | {row.p_value:.3f} | "
+              f"{row.verdict} |" for row in summary.itertuples()]
+    lines += ["", "Every measure, the published entries outside our prediction intervals and "
+              "where each entry's variance comes from: [noise.md](noise.md).", ""]
+    if (directory / "noise_z.png").is_file():
+        lines += ["![z of the published entries against our intervals](noise_z.png)", ""]
+    return lines
+
+
 def build(directory, reading, commands, profile=None, published=None):
     """Write the report's figures into `directory` and return ``REPORT.md``'s text.
 
@@ -228,6 +252,7 @@ def build(directory, reading, commands, profile=None, published=None):
     lines += _section_generalisation(directory, made["generalise"])
     lines += _section_curves(directory, ok, made["curves"])
     lines += _section_figures(directory, made)
+    lines += _section_noise(directory, made["noise"])
     lines += ["## How each part was made", "",
               "Run from the repository root (`.venv/bin/python`); each writes into this "
               "folder.", "", "| part | command |", "|---|---|"]
@@ -236,6 +261,7 @@ def build(directory, reading, commands, profile=None, published=None):
              ("ANOVA (`anova.{csv,md}`, `anova_shares.png`)", "anova"),
              ("generalisation (`generalisation.{csv,md,png}`)", "generalise"),
              ("learning curves (`curves.{csv.gz,md}`, `learning_curves.png`)", "curves"),
-             ("Figure 6", "figure6"), ("its GRU companion", "figure6_gru"))
+             ("Figure 6", "figure6"), ("its GRU companion", "figure6_gru"),
+             ("the noise floor (`noise_*.csv`, `noise.md`, `noise_z.png`)", "noise"))
     lines += [f"| {what} | `{made[name]}` |" for what, name in parts]
     return "\n".join(lines) + "\n"

@@ -188,7 +188,7 @@ def test_other_readings_are_judged_against_the_floor(three, tmp_path):
 
 
 @pytest.mark.parametrize("argv, message", [
-    (("--replicates", "0-1"), "at least 3 replicates"),
+    (("--replicates", "0-1"), "at least 3 complete replicates"),
     (("--replicates", "0-3"), "in replicate 3; it holds replicates 0-2"),
     (("--reading", "var0.09"), "no runs of reading var0.09"),
 ])
@@ -222,3 +222,20 @@ def test_table1_pools_the_replicates_it_is_given_and_keeps_all_in_its_runs_file(
     table = pd.read_csv(out / "table1.csv")
     assert (table.loc[table["n_expected"].notna(), "n_runs"] == 2 * 2).all()
     assert set(runs_csv.read(out / "runs.csv.gz")["data_seed"]) == {0, 1, 2}
+
+
+def test_the_report_shows_the_noise_floor_of_its_folder(three):
+    folder, db = three
+    out = folder / "reported"
+    assert _main("table1", "--db", str(db), "--profile", "smoke", "--out", str(out))[0] == 0
+    assert _main("noise", "--db", str(out / "runs.csv.gz"), "--profile", "smoke",
+                 "--out", str(out))[0] == 0
+    status, _, err = _main("report", "--results", str(out), "--profile", "smoke",
+                           "--reading", "stated")
+    assert status == 0, err
+    text = (out / "REPORT.md").read_text()
+    section = text[text.index("## 7. Against the noise floor"):text.index("## How each")]
+    summary = pd.read_csv(out / "noise_summary.csv")
+    for row in summary.itertuples():
+        assert f"| {row.scope} | {row.floor_mae_mean:.2f} ({row.floor_range}) |" in section
+    assert "![z of the published entries" in section

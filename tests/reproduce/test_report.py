@@ -57,7 +57,7 @@ def test_the_report_builds_from_a_smoke_runs_csv(tmp_path):
     for name in report.PARTS:
         assert not (folder / report.PARTS[name]).exists(), name
         assert f"missing {folder / report.PARTS[name]}; make it with: {made[name]}" in out.stdout
-    assert text.count("Not computed yet") == 4             # claims, anova, generalise, curves
+    assert text.count("Not computed yet") == 5      # claims, anova, generalise, curves, noise
     assert f"    {made['claims']}" in text and f"    {made['anova']}" in text
     assert sorted(p.name for p in folder.iterdir()) == [
         "REPORT.md", "report_scatter.png", "report_table1_diff.png", "runs.csv.gz"]
@@ -87,10 +87,11 @@ def test_the_report_takes_every_part_from_its_folder(make_runs, tmp_path):
     assert (folder / "claims.csv").read_bytes() == claims_before
     # one variant, architecture and width: nothing for an ANOVA to decompose, so no anova.csv
     assert [line.split()[1] for line in out.stdout.splitlines() if line.startswith("missing")] \
-        == [f"{folder / 'anova.csv'};", f"{folder / 'figures' / 'figure6_gru.png'};"]
+        == [f"{folder / 'anova.csv'};", f"{folder / 'noise_summary.csv'};",
+            f"{folder / 'figures' / 'figure6_gru.png'};"]
     text = (folder / "REPORT.md").read_text()
     assert "reading `var0.01`" in text and "profile" not in text.splitlines()[0]
-    assert text.count("Not computed yet") == 1 and "fdr-tanh-best-min" in text
+    assert text.count("Not computed yet") == 2 and "fdr-tanh-best-min" in text
     assert "![error against sequence length](generalisation.png)" in text
     assert "![learning curves](learning_curves.png)" in text
     assert "| fdr |" in text and "![figure6](figures/figure6.png)" in text

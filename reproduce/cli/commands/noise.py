@@ -16,7 +16,8 @@ reading's committed Table I under ``DIR/<reading>/table1.csv`` (one replicate
 each) is judged against the floor as well (``noise_readings.csv`` and a
 section of ``noise.md``).  How each figure is computed:
 `reproduce.analysis.noise`.  Every replicate named must be complete for
-``--profile``; ``--db`` is only read.
+``--profile``; without ``--replicates``, every complete replicate is compared
+(and the incomplete ones named).  ``--db`` is only read.
 """
 import shlex
 from pathlib import Path
@@ -58,28 +59,37 @@ def execute(args):
     what = f"reading {reading.name}" + (f" and profile {profile.name}" if profile else "")
     if not held:
         raise UsageError(f"{db_label(args)} has no runs of {what}")
-    wanted = list(args.replicates) if args.replicates is not None else held
+    counts = noise.replicate_column(runs).value_counts()
+    complete = [r for r in held if profile is None or counts.get(r, 0) >= profile.n_runs]
+    if args.replicates is None:
+        wanted = complete            # by default, every complete replicate the runs hold
+        partial = [r for r in held if r not in complete]
+        if partial:
+            print(f"left out replicate{'s' if len(partial) > 1 else ''} "
+                  f"{format_replicates(partial)}: incomplete for profile {profile.name}")
+    else:
+        wanted = list(args.replicates)
     missing = [r for r in wanted if r not in held]
     if missing:
         raise UsageError(f"{db_label(args)} has no runs of {what} in replicate"
                          f"{'s' if len(missing) > 1 else ''} {format_replicates(missing)}; "
                          f"it holds replicates {format_replicates(held)}")
     if len(wanted) < noise.MIN_REPLICATES:
-        raise UsageError(f"the noise floor needs at least {noise.MIN_REPLICATES} replicates; "
-                         f"{db_label(args)} holds {format_replicates(held)} of {what}"
+        raise UsageError(f"the noise floor needs at least {noise.MIN_REPLICATES} complete "
+                         f"replicates; {db_label(args)} holds {format_replicates(held)} of "
+                         f"{what}" + (f" ({format_replicates(complete) or 'none'} complete)"
+                                      if profile is not None else "")
                          + ("" if args.replicates is None
                             else f" and --replicates names {format_replicates(wanted)}")
                          + " (sweep more with: reproduce sweep --replicates ...)")
+    short = {r: int(counts.get(r, 0)) for r in wanted if r not in complete}
+    if short:
+        r, n = next(iter(short.items()))
+        raise UsageError(f"replicate {r} of {what} is incomplete ({n:,} of "
+                         f"{profile.n_runs:,} runs); finish it with reproduce sweep "
+                         f"--profile {profile.name} --reading {reading.name} "
+                         f"--replicates {r}, or leave it out with --replicates")
     runs = runs[noise.replicate_column(runs).isin(wanted).to_numpy()]
-    if profile is not None:
-        counts = noise.replicate_column(runs).value_counts()
-        short = {r: int(counts.get(r, 0)) for r in wanted if counts.get(r, 0) < profile.n_runs}
-        if short:
-            r, n = next(iter(short.items()))
-            raise UsageError(f"replicate {r} of {what} is incomplete ({n:,} of "
-                             f"{profile.n_runs:,} runs); finish it with reproduce sweep "
-                             f"--profile {profile.name} --reading {reading.name} "
-                             f"--replicates {r}, or leave it out with --replicates")
     ok = ok_runs(runs)
     others = _other_tables(args.judge) if args.judge is not None else None
     out = prepare_out_dir(args.out)

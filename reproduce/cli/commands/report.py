@@ -53,6 +53,8 @@ def part_commands(directory, reading, profile):
     made = {"report": command_line("report", results=str(directory))}
     for name in ("table1", "claims", "anova", "generalise", "curves"):
         made[name] = command_line(name, **select, out=str(directory))
+    made["noise"] = command_line("noise", **select, judge=str(directory.parent),
+                                 out=str(directory))
     for stem, (_, options) in report.FIGURES.items():
         made[stem] = command_line("figure6", reading=reading.name, **options,
                                   out=f"{directory}/figures")
