@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 from pybrain3.structure import BiasUnit, FullConnection, LinearLayer, RecurrentNetwork, SoftmaxLayer
 
-from checks import check_number
 from pybrain_ext.cells import cell_type
+from pybrain_ext.checks import check_number
 from pybrain_ext.protocol import INIT_VARIANCE, SKIPS
 
 # Which parameters the initial variance covers (initial_params): "all" is the

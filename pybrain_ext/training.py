@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from pybrain3.supervised.trainers import RPropMinusTrainer
 
-from checks import set_checked
+from pybrain_ext.checks import set_checked
 from pybrain_ext.protocol import (
     CONTINUE_EPOCHS,
     CONVERGENCE_DECIMALS,

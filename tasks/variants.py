@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from checks import set_checked
+from pybrain_ext.checks import set_checked
 from tasks.protocol import DATA_SEED, FDR_STEPS_BACK, N_SEQUENCES, SEQUENCE_LENGTH, VARIANT_K
 from tasks.registry import TASKS
 
