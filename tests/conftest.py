@@ -10,7 +10,8 @@ Every test of a module named ``test_batched_*`` or ``test_batching`` runs twice,
 once with :mod:`pybrain_ext.batched.kernels` enabled and once without; the
 compiled run is skipped where numba is unavailable.  ``test_batched_kernels``
 compares the two paths itself, bit for bit, so ``test_batched_parity`` compares
-PyBrain with one path only (the default: compiled where numba is there).
+PyBrain with one path only (the default: compiled where numba is there), and so
+does a test marked ``default_engine_path``.
 
 Tests marked ``slow`` (kill -9, Ctrl-C, Dask, end to end) are left out by
 ``make test-fast`` (``pytest -m "not slow"``); ``make test`` runs them all.
@@ -30,7 +31,8 @@ ONE_PATH_MODULES = ("test_batched_kernels", "test_batched_parity")
 
 def pytest_generate_tests(metafunc):
     name = metafunc.module.__name__.rpartition(".")[2]
-    if name.startswith(ENGINE_TEST_MODULES) and name not in ONE_PATH_MODULES:
+    if (name.startswith(ENGINE_TEST_MODULES) and name not in ONE_PATH_MODULES
+            and not metafunc.definition.get_closest_marker("default_engine_path")):
         metafunc.parametrize("engine_path", ["compiled", "numpy"], indirect=True)
 
 

@@ -128,6 +128,7 @@ SCRIPT = textwrap.dedent("""
 """)
 
 
+@pytest.mark.default_engine_path     # its processes run the default path whatever the test's
 def test_results_do_not_depend_on_the_blas_thread_count():
     digests = set()
     for threads in ("1", "2", "4"):

@@ -199,6 +199,7 @@ def test_patterns(tmp_path, capsys):
                                                     for e in ("csv", "npz", "pdf", "png")]
 
 
+@pytest.mark.slow
 def test_commands_run_in_an_empty_directory(tmp_path, monkeypatch, cli):
     """As on a fresh clone: nothing but the code; outputs go to ./results/figures."""
     monkeypatch.chdir(tmp_path)

@@ -37,6 +37,7 @@ def test_the_report_builds_from_a_smoke_runs_csv(tmp_path, cli):
     assert cli("report", "--help").returncode == 0
 
 
+@pytest.mark.slow
 def test_the_report_takes_every_part_from_its_folder(make_runs, tmp_path, cli):
     folder = tmp_path / "mine" / "var0.01"         # not a profile: all runs
     folder.mkdir(parents=True)

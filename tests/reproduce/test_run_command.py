@@ -13,6 +13,7 @@ ARGS = ["run", "--task", "svb", "--k", "3", "--cell", "gru", "--layers", "2", "-
         "3", "--skip", "in", "--delta0", "0.03", "--seed", "4", "--max-epochs", "8"]
 
 
+@pytest.mark.slow
 def test_same_config_same_result_in_two_processes():
     """In this process twice, and in a process of its own (a real one: the contract is that
     a run retrains bit for bit anywhere)."""
