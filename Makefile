@@ -22,7 +22,8 @@ OUT       ?= results/$(PROFILE)/$(READING)
 
 SWEEP_TARGET = $(if $(SCHEDULER),--scheduler $(SCHEDULER),--workers $(WORKERS))
 
-.PHONY: install test test-fast lint table1 claims sweep sensitivity figure6 patterns bench clean
+.PHONY: install test test-fast lint table1 claims noise sweep sensitivity figure6 patterns bench \
+        clean
 
 install: $(STAMP)
 
@@ -60,6 +61,12 @@ table1: sweep
 claims: $(STAMP)
 	$(REPRODUCE) claims --db $(OUT)/runs.csv.gz --reading $(READING) --profile $(PROFILE) \
 	    --replicates $(REPLICATES) --out $(OUT)
+
+# the noise floor of Table I from the replicates in OUT's runs (REPLICATES=0-4 for
+# `make table1` first), every other reading under results/PROFILE judged against it
+noise: $(STAMP)
+	$(REPRODUCE) noise --db $(OUT)/runs.csv.gz --reading $(READING) --profile $(PROFILE) \
+	    --judge results/$(PROFILE) --out $(OUT)
 
 # the sensitivity study: the variance grid, then each other choice at variance STUDY_VARIANCE
 STUDY_PROFILE  ?= quick

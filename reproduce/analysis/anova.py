@@ -278,18 +278,17 @@ def to_markdown(frame, source=""):
 def plot_shares(frame, path, min_share=0.03):
     """Stacked bars of the shares per task, one panel per response; interactions
     below `min_share` in every bar are pooled as "other interactions"."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib import colormaps
+    from matplotlib.figure import Figure
 
     interactions = frame[frame["term"].str.contains("×")]
     shown = sorted(set(interactions.loc[interactions["share"] >= min_share, "term"]))
     mains = [f for f in FACTORS if f in set(frame["term"])]
     order = mains + shown + ["other interactions", RESIDUAL]
-    colours = dict(zip(order, plt.get_cmap("tab20").colors))
+    colours = dict(zip(order, colormaps["tab20"].colors))
     colours[RESIDUAL] = "lightgrey"
-    fig, axes = plt.subplots(1, len(RESPONSES), figsize=(11, 4.2), sharey=True,
-                             constrained_layout=True)
+    fig = Figure(figsize=(11, 4.2), constrained_layout=True)
+    axes = fig.subplots(1, len(RESPONSES), sharey=True)
     for ax, response in zip(axes, RESPONSES):
         part = frame[frame["response"] == response]
         tasks = list(dict.fromkeys(part["task"]))
@@ -308,4 +307,3 @@ def plot_shares(frame, path, min_share=0.03):
                ylim=(0, 1), ylabel="share of the sum of squares")
     axes[-1].legend(fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5))
     fig.savefig(path, dpi=120)
-    plt.close(fig)

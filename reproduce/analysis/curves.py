@@ -139,14 +139,12 @@ def to_markdown(frame, runs=None, path=None, source=""):
 def plot(frame, path):
     """Per task: the median and IQR of the kept validation error against epoch,
     one line per cell; below, the share of runs still training."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     task_names = ordered_tasks(frame["task"])
-    fig, axes = plt.subplots(2, len(task_names), figsize=(3.2 * len(task_names), 5.4),
-                             sharex=True, squeeze=False, constrained_layout=True,
-                             gridspec_kw={"height_ratios": [3, 1]})
+    fig = Figure(figsize=(3.2 * len(task_names), 5.4), constrained_layout=True)
+    axes = fig.subplots(2, len(task_names), sharex=True, squeeze=False,
+                        gridspec_kw={"height_ratios": [3, 1]})
     for column, task in enumerate(task_names):
         top, bottom = axes[0][column], axes[1][column]
         part = frame[frame["task"] == task]
@@ -167,4 +165,3 @@ def plot(frame, path):
     axes[1][0].set_ylabel("share still training")
     axes[0][-1].legend(fontsize=7)
     fig.savefig(path, dpi=120)
-    plt.close(fig)

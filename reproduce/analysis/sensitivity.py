@@ -122,14 +122,13 @@ def _missing(value):
 def plot_variance(frame, variances, path):
     """Agreement against initial variance for the readings that differ from stated only
     in it; `variances` maps reading name -> variance."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     part = frame[frame["reading"].isin(variances)].copy()
     part["variance"] = part["reading"].map(variances)
     part = part.sort_values("variance")
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8), constrained_layout=True)
+    fig = Figure(figsize=(10, 3.8), constrained_layout=True)
+    left, right = fig.subplots(1, 2)
     for stat, style in (("mae_min", "o-"), ("mae_mean", "s-"), ("mae_std", "^-")):
         left.plot(part["variance"], part[stat], style, label=f"MAE {stat[4:]}")
     left.set(xscale="log", xlabel="initial variance", ylabel="mean |ours − published| (points)",
@@ -144,20 +143,17 @@ def plot_variance(frame, variances, path):
     for ax in (left, right):
         ax.axvline(0.3, color="grey", lw=0.8, ls=":")
     fig.savefig(path, dpi=120)
-    plt.close(fig)
 
 
 def plot_scatter(sides, path, columns=4):
     """Ours against published mean error of the 100 entries, one panel per reading
     (`sides` maps reading name -> `table1.compare` frame), coloured by cell type."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     n = len(sides)
     rows = -(-n // columns)
-    fig, axes = plt.subplots(rows, columns, figsize=(3.2 * columns, 3.2 * rows),
-                             squeeze=False, constrained_layout=True)
+    fig = Figure(figsize=(3.2 * columns, 3.2 * rows), constrained_layout=True)
+    axes = fig.subplots(rows, columns, squeeze=False)
     for ax, (name, side) in zip(axes.flat, sides.items()):
         for cell, group in side.groupby("cell"):
             ax.scatter(group["mean_error_published"], group["mean_error"], s=12,
@@ -170,7 +166,6 @@ def plot_scatter(sides, path, columns=4):
         ax.axis("off")
     axes.flat[0].legend(fontsize=7)
     fig.savefig(path, dpi=110)
-    plt.close(fig)
 
 
 def table(named_sides):

@@ -10,6 +10,7 @@ that is not a results store), before the command writes anything.
 """
 import argparse
 import importlib
+import shlex
 import sys
 
 from reproduce.cli.options import UsageError
@@ -22,6 +23,8 @@ COMMANDS = {
     "sensitivity": ("reproduce.cli.commands.sensitivity",
                     "Table I's agreement with the paper under named readings of the protocol"),
     "claims": ("reproduce.cli.commands.claims", "the paper's claims as verdicts over stored runs"),
+    "noise": ("reproduce.cli.commands.noise",
+              "the noise floor of Table I from replicates, and the published table against it"),
     "anova": ("reproduce.cli.commands.anova", "which factors of the grid drive the test error"),
     "generalise": ("reproduce.cli.commands.generalise",
                    "do the best and median networks keep their error on longer sequences"),
@@ -30,7 +33,13 @@ COMMANDS = {
     "report": ("reproduce.cli.commands.report", "one REPORT.md of a results folder, with figures"),
     "figure6": ("reproduce.cli.commands.figure6", "train a network and draw its activity (Fig. 6)"),
     "patterns": ("reproduce.cli.commands.patterns", "draw one example sequence per task (Figs. 1-5)"),
+    "pages": ("reproduce.cli.commands.pages",
+              "docs/results.md, every number made from the committed results"),
 }
+
+# How the command lines a command prints or writes (e.g. in a REPORT.md) start.
+MODULE_PROG = "python -m reproduce"
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):
@@ -89,3 +98,44 @@ def main(argv=None, prog="reproduce"):
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def command_line(command, prog=MODULE_PROG, **options):
+    """The shell command line that runs `command` with `options`, from the CLI's own parser.
+
+    Each keyword is an option's destination (``db``, ``reading``, ``out``, ...)
+    and is written with the option string the command's parser defines for it,
+    in the order given; a list is the option repeated, True a flag, None or
+    False leaves the option out.  Values are quoted for the shell.
+
+        command_line("claims", db=["r/runs.csv.gz"], reading="stated", out="r")
+        # 'python -m reproduce claims --db r/runs.csv.gz --reading stated --out r'
+
+    Raises
+    ------
+    ValueError
+        If `command` is not one of `COMMANDS`, has no option for a keyword, or
+        lacks a required option.
+    """
+    if command not in COMMANDS:
+        raise ValueError(f"no command {command!r}; the commands are {', '.join(COMMANDS)}")
+    _, parsers = build_parser(command=command)
+    actions = {action.dest: action for action in parsers[command]._actions
+               if action.option_strings}
+    words = [prog, command]
+    for dest, value in options.items():
+        if dest not in actions:
+            raise ValueError(f"{command} has no option for {dest!r}")
+        option = max(actions[dest].option_strings, key=len)       # the long form
+        if value is None or value is False:
+            continue
+        if value is True:
+            words.append(option)
+            continue
+        for item in (value if isinstance(value, (list, tuple)) else [value]):
+            words += [option, shlex.quote(str(item))]
+    missing = [max(a.option_strings, key=len) for dest, a in actions.items()
+               if a.required and options.get(dest) in (None, False)]
+    if missing:
+        raise ValueError(f"{command} needs {', '.join(missing)}")
+    return " ".join(words)

@@ -182,14 +182,14 @@ def db_label(args):
 def add_replicates_option(parser, default=(0,), what="only runs of these replicates"):
     """``--replicates R``: ``0``, ``0-4`` or ``0,2,3`` (`reproduce.experiment.profiles`)."""
     from reproduce.experiment.profiles import format_replicates
+    shown = "every replicate the runs hold" if default is None else format_replicates(default)
     parser.add_argument("--replicates", type=replicates_option, default=default, metavar="R",
-                        help=f"{what} (default {format_replicates(default)}): "
-                             f"{REPLICATES_HELP}")
+                        help=f"{what} (default {shown}): {REPLICATES_HELP}")
 
 
-def add_input_options(parser, what):
-    """``--db``, ``--reading``, ``--profile``, ``--replicates`` and ``--out`` (for
-    `what` it writes)."""
+def add_input_options(parser, what, replicates=(0,)):
+    """``--db``, ``--reading``, ``--profile``, ``--replicates`` (default `replicates`;
+    None: every replicate) and ``--out`` (for `what` it writes)."""
     from reproduce.experiment.profiles import PROFILES
     from reproduce.experiment.readings import STATED
     add_db_option(parser)
@@ -197,7 +197,7 @@ def add_input_options(parser, what):
                         help="only runs of this reading of the protocol (default stated)")
     parser.add_argument("--profile", default=None, metavar="NAME",
                         help=f"only this profile's runs ({', '.join(PROFILES)}); default: all")
-    add_replicates_option(parser)
+    add_replicates_option(parser, default=replicates)
     parser.add_argument("--out", default="results", metavar="DIR",
                         help=f"where to write {what} (default results/)")
 

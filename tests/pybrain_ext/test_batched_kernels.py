@@ -7,18 +7,12 @@ import numpy as np
 import pytest
 
 import tasks
-from pybrain_ext.batched import (
-    Architecture,
-    Sequences,
-    backward,
-    forward,
-    kernels,
-    record,
-    rprop_step,
-    train,
-)
-from pybrain_ext.network import initial_params
-from pybrain_ext.training import RPropSettings
+from pybrain_ext.batched import kernels
+from pybrain_ext.batched.architecture import Architecture
+from pybrain_ext.batched.engine import Sequences, backward, forward, record
+from pybrain_ext.batched.layout import initial_params
+from pybrain_ext.batched.training import rprop_step, train
+from pybrain_ext.rprop import RPropSettings
 
 pytestmark = pytest.mark.skipif(not kernels.AVAILABLE, reason="no compiled path here")
 

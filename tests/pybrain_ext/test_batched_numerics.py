@@ -9,10 +9,12 @@ import numpy as np
 import pytest
 
 import tasks
-from pybrain_ext import CELL_TYPES
-from pybrain_ext.batched import Architecture, Sequences, backward, batch_size_for, forward, train
-from pybrain_ext.network import initial_params
-from pybrain_ext.training import RPropSettings
+from pybrain_ext.batched.architecture import Architecture
+from pybrain_ext.batched.cells import CELL_TYPES
+from pybrain_ext.batched.engine import Sequences, backward, forward
+from pybrain_ext.batched.layout import initial_params
+from pybrain_ext.batched.training import batch_size_for, train
+from pybrain_ext.rprop import RPropSettings
 
 ROOT = Path(__file__).parents[2]
 
@@ -109,9 +111,11 @@ def test_batch_size_for_keeps_the_stored_pass_within_the_budget():
 
 SCRIPT = textwrap.dedent("""
     import hashlib, numpy as np, tasks
-    from pybrain_ext.batched import Architecture, Sequences, backward, forward, train
-    from pybrain_ext.network import initial_params
-    from pybrain_ext.training import RPropSettings
+    from pybrain_ext.batched.architecture import Architecture
+    from pybrain_ext.batched.engine import Sequences, backward, forward
+    from pybrain_ext.batched.training import train
+    from pybrain_ext.batched.layout import initial_params
+    from pybrain_ext.rprop import RPropSettings
     arch = Architecture("lstm", 2, 60, "both", 3, 3)
     train_part, validation_part, _ = tasks.split(tasks.generate("fdr", 3, steps_back=3))
     params = np.stack([initial_params(arch.paramdim, s) for s in range(3)])

@@ -4,8 +4,8 @@ import os
 
 import pytest
 
-from pybrain_ext import CELL_TYPES
-from pybrain_ext.batched import Architecture
+from pybrain_ext.batched.architecture import Architecture
+from pybrain_ext.batched.cells import CELL_TYPES
 from pybrain_ext.memory import available_memory, memory_estimate, parameter_bound
 from pybrain_ext.protocol import SKIPS
 

@@ -7,8 +7,9 @@ from pybrain3.datasets import ImportanceDataSet
 from pybrain3.supervised.trainers import BackpropTrainer
 
 import tasks
-from pybrain_ext import build_network
-from pybrain_ext.training import EarlyStopping, RPropSettings, classification_error, train_pybrain
+from pybrain_ext.network import build_network
+from pybrain_ext.rprop import EarlyStopping, RPropSettings
+from pybrain_ext.training import classification_error, train_pybrain
 
 
 class _ScriptedModule:

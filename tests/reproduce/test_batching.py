@@ -5,8 +5,8 @@ import json
 import numpy as np
 import pytest
 
-from pybrain_ext.batched import Architecture
-from pybrain_ext.network import initial_params
+from pybrain_ext.batched.architecture import Architecture
+from pybrain_ext.batched.layout import initial_params
 from reproduce.cli import main
 from reproduce.experiment import batching
 from reproduce.experiment.batching import BATCH_SIZE, batch_key, fit_batched

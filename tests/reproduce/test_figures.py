@@ -9,7 +9,7 @@ import pytest
 from matplotlib.image import imread
 
 import tasks
-from pybrain_ext.cells import CELL_TYPES
+from pybrain_ext.batched.cells import CELL_TYPES
 from pybrain_ext.record import record, unflatten
 from reproduce.analysis.figures import (
     PATTERN_FIGURES,
@@ -189,7 +189,7 @@ def test_patterns(tmp_path, capsys):
         np.testing.assert_array_equal(data["inputs"], expected.inputs[0])
         np.testing.assert_array_equal(data["targets"], expected.targets[0])
         np.testing.assert_array_equal(data["mask"], expected.mask[0])
-        assert str(data["variant"]) == expected.variant_id and int(data["figure"]) == number
+        assert str(data["variant"]) == expected.variant.id and int(data["figure"]) == number
     assert not load_figure_data(tmp_path / "figure1_fdr.npz")["mask"][:2].any()  # N = 2
     assert main(["patterns", "--out", str(tmp_path / "one"), "--task", "mvb", "--steps", "8",
                  "--sequence", "5"]) == 0

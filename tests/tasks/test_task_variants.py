@@ -41,15 +41,6 @@ def test_variant_dims():
     assert (binding.indim, binding.outdim) == (3, 3)
 
 
-def test_variant_generate_is_generate():
-    variant = tasks.parse_variant("fdr-n4-k5")
-    data = variant.generate(n_sequences=6, seed=2)
-    expected = tasks.generate("fdr", 5, 4, n_sequences=6, seed=2)
-    assert data.variant == variant
-    np.testing.assert_array_equal(data.inputs, expected.inputs)
-    np.testing.assert_array_equal(data.targets, expected.targets)
-
-
 def test_generate_takes_a_variants_fields():
     variant = tasks.Variant("fdr", 3, 3)
     data = tasks.generate(**dataclasses.asdict(variant), n_sequences=4)

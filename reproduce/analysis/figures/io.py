@@ -139,9 +139,10 @@ def save_pattern(data, sequence, steps, figure, out_dir, stem):
     m = data.mask[sequence, :steps]
     paths = _write_figure(draw_pattern(x, y, m, data.variant, figure, sequence), out_dir, stem)
     npz = os.path.join(out_dir, f"{stem}.npz")
-    np.savez_compressed(npz, inputs=x, targets=y, mask=m, variant=np.array(data.variant_id),
-                        task=np.array(data.task), k=np.array(data.k),
-                        steps_back=np.array(-1 if data.steps_back is None else data.steps_back),
+    v = data.variant
+    np.savez_compressed(npz, inputs=x, targets=y, mask=m, variant=np.array(v.id),
+                        task=np.array(v.task), k=np.array(v.k),
+                        steps_back=np.array(-1 if v.steps_back is None else v.steps_back),
                         data_seed=np.array(data.seed), sequence=np.array(sequence),
                         figure=np.array(figure))
     csv_path = os.path.join(out_dir, f"{stem}.csv")

@@ -25,7 +25,7 @@ import math
 import sys
 import time
 
-from pybrain_ext.cells import CELL_TYPES
+from pybrain_ext.batched.cells import CELL_TYPES
 from pybrain_ext.protocol import MAX_EPOCHS, SKIPS
 from reproduce.analysis.figures import activity_of, save_activity
 from reproduce.cli.options import (

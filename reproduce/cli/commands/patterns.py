@@ -9,6 +9,7 @@ sequence ``--sequence`` of its protocol data set, first ``--steps`` steps:
 input and target rows, masked steps hatched.  Writes ``figure<n>_<task>``
 ``.png/.pdf/.npz/.csv`` in ``--out``.
 """
+import tasks
 from reproduce.analysis.figures import PATTERN_FIGURES, pattern_variant, save_pattern
 from reproduce.cli.options import (
     RELATIVE_PATHS,
@@ -43,7 +44,8 @@ def execute(args):
     out = prepare_out_dir(args.out)
     for task in args.task or list(PATTERN_FIGURES):
         variant, number = pattern_variant(task)
-        data = variant.generate(seed=args.data_seed)
+        data = tasks.generate(variant.task, variant.k, variant.steps_back,
+                              seed=args.data_seed)
         paths = save_pattern(data, args.sequence, args.steps, number, out,
                              f"figure{number}_{task}")
         print(f"Fig. {number} ({variant.id}):", " ".join(paths))
