@@ -59,6 +59,7 @@ NOISE_FILES = ("noise_summary.csv", "noise_floor.csv", "noise_table1.csv",
                "noise_components.csv")
 
 
+@pytest.mark.slow       # replicates of a grid, every other reading judged: minutes
 @pytest.mark.parametrize("folder", NOISE, ids=lambda f: f"{f.parent.name}/{f.name}")
 def test_the_noise_floor_recomputes_from_the_committed_runs(folder, tmp_path):
     """Every replicate of the folder's runs is complete, and the floor, the intervals and
