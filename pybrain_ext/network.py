@@ -8,10 +8,10 @@ can read and write PyBrain's own layout.
 import numpy as np
 from pybrain3.structure import BiasUnit, FullConnection, LinearLayer, RecurrentNetwork, SoftmaxLayer
 
-from checks import check_number
 from pybrain_ext.batched.cells import cell_type
 from pybrain_ext.batched.layout import check_architecture, initial_params, param_layout
 from pybrain_ext.cells import layer_of
+from pybrain_ext.checks import check_number
 from pybrain_ext.protocol import INIT_VARIANCE
 
 # Output layers.  "softmax" is the paper's; "linear" exists for PyBrain's

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from checks import set_checked
+from pybrain_ext.checks import set_checked
 from pybrain_ext.protocol import (
     CONTINUE_EPOCHS,
     CONVERGENCE_DECIMALS,

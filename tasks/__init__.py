@@ -21,7 +21,8 @@ rules pinned in docs/protocol.md §1.  Typical use::
 Each task is one module with one pure rule function, listed in `TASKS`;
 adding a task means adding a module and a registry entry (see
 `tasks.registry`).  Of the project this package imports only the number
-check ``checks``; the PyBrain conversion loads ``pybrain_ext`` only when called.
+check ``pybrain_ext.checks``; the PyBrain conversion loads the rest of
+``pybrain_ext`` only when called.
 """
 from tasks.data import TaskData, generate, split, split_sizes
 from tasks.pybrain import from_pybrain, to_pybrain

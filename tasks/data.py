@@ -6,7 +6,7 @@ from typing import Optional
 
 import numpy as np
 
-from checks import check_number, set_checked
+from pybrain_ext.checks import check_number, set_checked
 from tasks.protocol import DATA_SEED, N_SEQUENCES, SEQUENCE_LENGTH, SPLIT
 from tasks.registry import TASKS
 from tasks.variants import Variant

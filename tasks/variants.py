@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from checks import set_checked
+from pybrain_ext.checks import set_checked
 from tasks.protocol import FDR_STEPS_BACK, VARIANT_K
 from tasks.registry import TASKS
 

@@ -20,13 +20,16 @@ from reproduce.experiment.readings import get_reading
 RESULTS = Path(__file__).parents[1] / "results"
 FOLDERS = sorted(p.parent for p in RESULTS.glob("*/*/table1.csv")
                  if (p.parent / "runs.csv.gz").is_file() and p.parent.parent.name in PROFILES)
+FAST = RESULTS / "quick" / "stated"      # the one recomputed by `make test-fast` too
 
 
 def test_there_are_results_to_check():
     assert {f.parent.name for f in FOLDERS} >= {"paper", "quick"}
 
 
-@pytest.mark.parametrize("folder", FOLDERS, ids=lambda f: f"{f.parent.name}/{f.name}")
+@pytest.mark.parametrize("folder", [
+    pytest.param(f, marks=() if f == FAST else pytest.mark.slow, id=f"{f.parent.name}/{f.name}")
+    for f in FOLDERS])
 def test_table1_recomputes_from_the_committed_runs(folder, tmp_path):
     reading = get_reading(folder.name)
     assert reading.name == folder.name                 # folders are named canonically
@@ -56,6 +59,7 @@ NOISE_FILES = ("noise_summary.csv", "noise_floor.csv", "noise_table1.csv",
                "noise_components.csv")
 
 
+@pytest.mark.slow       # replicates of a grid, every other reading judged: minutes
 @pytest.mark.parametrize("folder", NOISE, ids=lambda f: f"{f.parent.name}/{f.name}")
 def test_the_noise_floor_recomputes_from_the_committed_runs(folder, tmp_path):
     """Every replicate of the folder's runs is complete, and the floor, the intervals and

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from checks import check_number
 from pybrain_ext.batched.cells import cell_type
+from pybrain_ext.checks import check_number
 from pybrain_ext.protocol import INIT_VARIANCE, SKIPS
 
 # Which parameters the initial variance covers (initial_params): "all" is the

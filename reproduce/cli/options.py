@@ -23,7 +23,7 @@ import os
 import shlex
 from pathlib import Path
 
-from checks import check_number, describe
+from pybrain_ext.checks import check_number, describe
 
 DEFAULT_DB = "results/runs.sqlite"    # the results store a command reads or writes by default
 RELATIVE_PATHS = "relative paths are relative to the current folder"
@@ -36,7 +36,7 @@ class UsageError(Exception):
 
 
 def number_option(kind=int, minimum=None, maximum=None, above=None):
-    """An argparse type: the text as a `kind` that `checks.check_number` accepts."""
+    """An argparse type: the text as a `kind` that `pybrain_ext.checks.check_number` accepts."""
     allowed = describe(kind, minimum, maximum, above)
 
     def parse(text):

@@ -15,9 +15,9 @@ from dataclasses import asdict, dataclass, fields
 from typing import Optional
 
 import tasks
-from checks import set_checked
 from pybrain_ext.batched.cells import cell_type
 from pybrain_ext.batched.layout import INIT_SCOPES, check_architecture
+from pybrain_ext.checks import set_checked
 from pybrain_ext.protocol import (
     CONTINUE_EPOCHS,
     CONVERGENCE_DECIMALS,

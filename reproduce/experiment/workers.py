@@ -15,6 +15,10 @@ from concurrent.futures import ProcessPoolExecutor
 from reproduce import SOURCE_ROOT
 
 CONNECT_TIMEOUT_S = 10       # how long to wait for a Dask scheduler to answer
+# How often Dask runs a batch again whose task raised (a worker out of memory, say) before
+# the sweep counts it lost; a batch whose worker died the scheduler moves to another one
+# itself (up to ``distributed.scheduler.allowed-failures`` times).
+LOST_BATCH_RETRIES = 2
 # Single-threaded BLAS in every worker: N workers use N cores and no run depends on threads.
 WORKER_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
@@ -109,7 +113,8 @@ class ClusterWorkers:
     not answer within `timeout` seconds or it or a connected worker cannot import
     this project.  Scheduler and workers must run with the repository on their
     ``PYTHONPATH``, the workers with one thread each (``dask worker ADDRESS
-    --nthreads 1``).
+    --nthreads 1``).  A batch whose task raises is run again by Dask, up to
+    `LOST_BATCH_RETRIES` times, before the sweep counts it lost.
     """
 
     def __init__(self, address, timeout=CONNECT_TIMEOUT_S, engine="batched"):
@@ -138,7 +143,7 @@ class ClusterWorkers:
         self.n = len(probes)
         self.description = (f"the Dask cluster at {address} "
                             f"({self.n} worker{'s' if self.n != 1 else ''} now)")
-        self.executor = self.client.get_executor(pure=False)
+        self.executor = self.client.get_executor(pure=False, retries=LOST_BATCH_RETRIES)
 
     def __enter__(self):
         return self

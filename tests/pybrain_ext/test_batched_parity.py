@@ -3,7 +3,9 @@ RProp- epochs and whole early-stopped runs.
 
 Small networks and, where PyBrain's time would dominate, fewer sequences than the
 protocol's; ``PARITY_FULL=1`` also runs the protocol's own data for seventeen
-configurations (about seven minutes of PyBrain).
+configurations (about seven minutes of PyBrain).  One engine path is compared (the
+default: compiled where numba is there); ``test_batched_kernels`` proves the two
+paths the same to the bit, so each PyBrain reference is computed once.
 """
 import os
 
@@ -171,7 +173,8 @@ def test_early_stopped_runs_match_pybrain(run):
 
 
 @pytest.mark.skipif(os.environ.get("PARITY_FULL") != "1",
-                    reason="set PARITY_FULL=1 for seventeen protocol-sized runs (minutes of PyBrain)")
+                    reason="set PARITY_FULL=1 for seventeen protocol-sized runs "
+                           "(minutes of PyBrain)")
 @pytest.mark.parametrize("run", RUNS, ids=lambda r: f"{r[0]}-{r[3]}-L{r[4]}-{r[6]}")
 def test_protocol_runs_match_pybrain(run):
     """The protocol's own data (36 / 12 / 16 sequences of the variant's data set)."""

@@ -132,6 +132,7 @@ def _parts(task, k, **kw):
     return [tasks.to_pybrain(p) for p in tasks.split(tasks.generate(task, k, **kw))]
 
 
+@pytest.mark.slow
 def test_trained_lstm_solves_two_switches():
     """The paper's best on Multiswitch k=2 is 0 %; chance is 50 %.  A broken
     gradient, RProp step or stopping rule leaves the error near chance."""

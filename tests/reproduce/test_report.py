@@ -1,28 +1,16 @@
 """The report: built from a smoke runs.csv.gz, and from a folder with every part."""
-import contextlib
-import io
 import shlex
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from reproduce.analysis import report
-from reproduce.cli import main
 from reproduce.cli.commands.report import part_commands
 from reproduce.cli.main import MODULE_PROG, build_parser, command_line
 from reproduce.experiment.engines import run_many
 from reproduce.experiment.profiles import get_profile
 from reproduce.experiment.readings import get_reading
 from reproduce.store import runs_csv
-
-ROOT = Path(__file__).parents[2]
-
-
-def cli(*args):
-    return subprocess.run([sys.executable, "-m", "reproduce", *args], cwd=ROOT,
-                          capture_output=True, text=True)
 
 
 def smoke_runs():
@@ -37,7 +25,8 @@ def smoke_runs():
     return pd.DataFrame(rows)
 
 
-def test_the_report_builds_from_a_smoke_runs_csv(tmp_path):
+@pytest.mark.slow
+def test_the_report_builds_from_a_smoke_runs_csv(tmp_path, cli):
     folder = tmp_path / "smoke" / "stated"
     folder.mkdir(parents=True)
     runs_csv.write(smoke_runs(), folder / "runs.csv.gz")
@@ -64,7 +53,8 @@ def test_the_report_builds_from_a_smoke_runs_csv(tmp_path):
     assert cli("report", "--help").returncode == 0
 
 
-def test_the_report_takes_every_part_from_its_folder(make_runs, tmp_path):
+@pytest.mark.slow
+def test_the_report_takes_every_part_from_its_folder(make_runs, tmp_path, cli):
     folder = tmp_path / "mine" / "var0.01"         # not a profile: all runs
     folder.mkdir(parents=True)
     runs_csv.write(make_runs(lambda c: 5.0 * c.seed + (3 if c.cell == "gru" else 0),
@@ -76,9 +66,8 @@ def test_the_report_takes_every_part_from_its_folder(make_runs, tmp_path):
                "--out", str(folder), "--lengths", "20,100", "--sequences", "4").returncode == 0
     assert cli("curves", "--db", str(folder / "runs.csv.gz"), "--reading", "var0.01",
                "--out", str(folder), "--per-group", "1").returncode == 0
-    with contextlib.redirect_stdout(io.StringIO()):
-        assert main(["claims", "--db", str(folder / "runs.csv.gz"), "--reading", "var0.01",
-                     "--out", str(folder)]) == 0
+    assert cli("claims", "--db", str(folder / "runs.csv.gz"), "--reading", "var0.01",
+               "--out", str(folder)).returncode == 0
     (folder / "figures").mkdir()
     (folder / "figures" / "figure6.png").write_bytes(b"png")
     claims_before = (folder / "claims.csv").read_bytes()
@@ -137,7 +126,7 @@ def test_command_lines_refuse_what_the_cli_does_not_define():
         command_line("report")
 
 
-def test_bad_input_exits_2_in_one_line(tmp_path):
+def test_bad_input_exits_2_in_one_line(tmp_path, cli):
     for args, message in ((["--results", str(tmp_path)], "does not exist"),
                           (["--results", str(tmp_path), "--reading", "x"], "does not exist")):
         out = cli("report", *args)
@@ -149,7 +138,7 @@ def test_bad_input_exits_2_in_one_line(tmp_path):
     assert not (tmp_path / "REPORT.md").exists()
 
 
-def test_figure6_trains_under_a_reading(tmp_path):
+def test_figure6_trains_under_a_reading(tmp_path, cli):
     from reproduce.analysis.figures import load_figure_data
     out = cli("figure6", "--reading", "var0.01", "--seed", "0", "--max-epochs", "2",
               "--out", str(tmp_path), "--name", "f")

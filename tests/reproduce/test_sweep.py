@@ -1,9 +1,11 @@
 """The sweep: planning, worker outcomes, resuming after SIGKILL or Ctrl-C, Dask, bad input.
 
-End-to-end tests run ``python -m reproduce`` in a subprocess on the smoke
-profile (8 tiny runs) with the batched engine when it is there, else PyBrain.
-The interruption tests use the PyBrain engine, one worker and batches of one
-run, so that a sweep takes seconds and can be stopped part-way on any machine.
+End-to-end tests run the command line (in this process: the `cli` fixture) on
+the smoke profile (8 tiny runs) with the batched engine when it is there, else
+PyBrain.  The interruption tests run ``python -m reproduce`` in a process of its
+own, with the PyBrain engine, one worker and batches of one run, so that a sweep
+takes seconds and can be stopped part-way on any machine.  Both, and the Dask
+test, are marked ``slow``.
 """
 import concurrent.futures
 import contextlib
@@ -34,11 +36,6 @@ SMOKE_KEYS = {c.key for c in SMOKE.configs()}
 # columns that must not depend on where, when or in which batch a run ran
 OUTCOME = ["key", "config", "status", "error", "test_error", "training_error",
            "validation_error", "epochs", "stop_reason", "engine", "versions"]
-
-
-def reproduce_cli(*args, timeout=300):
-    return subprocess.run([sys.executable, "-m", "reproduce", *map(str, args)], cwd=REPO,
-                          capture_output=True, text=True, timeout=timeout)
 
 
 # The interrupted sweeps train longer than smoke's 5 epochs, so that a signal sent
@@ -131,13 +128,13 @@ def table1_csv(db, out):
 _reference = {}
 
 
-def uninterrupted(engine, tmp_path_factory, *args):
+def uninterrupted(cli, engine, tmp_path_factory, *args):
     """A complete smoke sweep on one engine: (store, table1.csv text), made once."""
     if (engine, args) not in _reference:
         folder = tmp_path_factory.mktemp(f"reference-{engine}")
         db = folder / "runs.sqlite"
-        done = reproduce_cli("sweep", "--profile", "smoke", "--db", db, "--workers", 2,
-                             "--engine", engine, *args)
+        done = cli("sweep", "--profile", "smoke", "--db", db, "--workers", 2,
+                   "--engine", engine, *args)
         assert done.returncode == 0, done.stderr
         _reference[engine, args] = (db, table1_csv(db, folder / "table"))
     return _reference[engine, args]
@@ -249,10 +246,11 @@ def test_lost_batches_are_not_stored_and_run_next_time(tmp_path):
 
 # --- end to end -------------------------------------------------------------------
 
-def test_smoke_sweep_then_table1(tmp_path):
+@pytest.mark.slow
+def test_smoke_sweep_then_table1(tmp_path, cli):
     db = tmp_path / "store" / "runs.sqlite"
-    done = reproduce_cli("sweep", "--profile", "smoke", "--db", db, "--workers", 2,
-                         "--engine", ENGINE)
+    done = cli("sweep", "--profile", "smoke", "--db", db, "--workers", 2,
+               "--engine", ENGINE)
     assert done.returncode == 0, done.stderr
     assert "= 4 configurations x 2 seeds = 8 runs" in done.stdout
     assert "8 to run" in done.stdout and "stored 8 runs (0 failed)" in done.stdout
@@ -263,11 +261,11 @@ def test_smoke_sweep_then_table1(tmp_path):
     assert set(frame["status"]) == {"ok"} and set(frame["engine"]) == {ENGINE}
     assert frame["code_version"].str.len().min() > 0 and frame["host"].str.len().min() > 0
     # a second sweep finds nothing to do
-    again = reproduce_cli("sweep", "--profile", "smoke", "--db", db, "--engine", ENGINE)
+    again = cli("sweep", "--profile", "smoke", "--db", db, "--engine", ENGINE)
     assert again.returncode == 0 and "nothing to run" in again.stdout
 
     out = tmp_path / "tables"
-    shown = reproduce_cli("table1", "--db", db, "--out", out)
+    shown = cli("table1", "--db", db, "--out", out)
     assert shown.returncode == 0, shown.stderr
     assert "8 of 8 runs (100.0 %), 4 entries complete" in shown.stdout
     assert "mean |ours - published|" in shown.stdout
@@ -275,21 +273,22 @@ def test_smoke_sweep_then_table1(tmp_path):
                                                      "table1.tex"]
     # table1.csv is recomputed from the committed runs.csv.gz alone
     again = tmp_path / "again"
-    shown = reproduce_cli("table1", "--db", out / "runs.csv.gz", "--profile", "smoke",
-                          "--out", again)
+    shown = cli("table1", "--db", out / "runs.csv.gz", "--profile", "smoke",
+                "--out", again)
     assert shown.returncode == 0, shown.stderr
     assert (again / "table1.csv").read_text() == (out / "table1.csv").read_text()
     assert not (again / "runs.csv.gz").exists()
-    claims = reproduce_cli("claims", "--db", out / "runs.csv.gz", "--out", again)
+    claims = cli("claims", "--db", out / "runs.csv.gz", "--out", again)
     assert claims.returncode == 0, claims.stderr
     assert "claims, checked" in (again / "claims.md").read_text()
 
 
-def test_another_init_variance_is_other_runs_and_another_table(tmp_path):
+@pytest.mark.slow
+def test_another_init_variance_is_other_runs_and_another_table(tmp_path, cli):
     db = tmp_path / "runs.sqlite"
     for variance in ("0.3", "0.01"):
-        done = reproduce_cli("sweep", "--profile", "smoke", "--db", db, "--workers", 1,
-                             "--init-variance", variance, "--no-progress")
+        done = cli("sweep", "--profile", "smoke", "--db", db, "--workers", 1,
+                   "--init-variance", variance, "--no-progress")
         assert done.returncode == 0, done.stderr
     assert "reading var0.01" in done.stdout and "8 to run" in done.stdout
     with Store.open(db) as store:
@@ -297,7 +296,7 @@ def test_another_init_variance_is_other_runs_and_another_table(tmp_path):
     assert len(frame) == 16 and len(set(frame["key"]) & SMOKE_KEYS) == 8
     for args, variance in (((), 0.3), (("--init-variance", "0.01"), 0.01)):
         out = tmp_path / str(variance)
-        shown = reproduce_cli("table1", "--db", db, "--out", out, *args)
+        shown = cli("table1", "--db", db, "--out", out, *args)
         assert shown.returncode == 0, shown.stderr
         assert "8 of 8 runs (100.0 %)" in shown.stdout
         assert "n_runs" in (out / "table1.csv").read_text()
@@ -305,8 +304,9 @@ def test_another_init_variance_is_other_runs_and_another_table(tmp_path):
     assert tables[0] != tables[1]   # other initial parameters, other errors
 
 
-def test_sigkill_part_way_then_resume_equals_uninterrupted(tmp_path, tmp_path_factory):
-    reference_db, reference_table = uninterrupted("pybrain", tmp_path_factory, *SLOW)
+@pytest.mark.slow
+def test_sigkill_part_way_then_resume_equals_uninterrupted(tmp_path, tmp_path_factory, cli):
+    reference_db, reference_table = uninterrupted(cli, "pybrain", tmp_path_factory, *SLOW)
     db = tmp_path / "runs.sqlite"
     with slow_sweep_part_way(db) as proc:
         proc.send_signal(signal.SIGKILL)            # the driver only, as `kill -9` would
@@ -315,8 +315,8 @@ def test_sigkill_part_way_then_resume_equals_uninterrupted(tmp_path, tmp_path_fa
         assert 1 <= stored_rows(db) < len(SLOW_KEYS)
         # its worker notices and leaves
         assert wait_group_gone(proc.pid), "a worker outlived its killed driver"
-    done = reproduce_cli("sweep", "--profile", "smoke", "--db", db, "--workers", 2,
-                         "--engine", "pybrain", *SLOW)
+    done = cli("sweep", "--profile", "smoke", "--db", db, "--workers", 2,
+               "--engine", "pybrain", *SLOW)
     assert done.returncode == 0, done.stderr
     conn = sqlite3.connect(db)
     keys = [key for (key,) in conn.execute("SELECT key FROM runs")]
@@ -326,7 +326,8 @@ def test_sigkill_part_way_then_resume_equals_uninterrupted(tmp_path, tmp_path_fa
     assert table1_csv(db, tmp_path / "table") == reference_table
 
 
-def test_ctrl_c_stops_and_says_how_to_resume(tmp_path):
+@pytest.mark.slow
+def test_ctrl_c_stops_and_says_how_to_resume(tmp_path, cli):
     db = tmp_path / "runs.sqlite"
     with slow_sweep_part_way(db) as proc:
         proc.send_signal(signal.SIGINT)
@@ -338,24 +339,46 @@ def test_ctrl_c_stops_and_says_how_to_resume(tmp_path):
     last = err.strip().splitlines()[-1]
     assert last.startswith("interrupted:") and "rerun the same command to resume" in last
     assert f"{len(SLOW_KEYS) - stored} still to run" in last
-    done = reproduce_cli("sweep", "--profile", "smoke", "--db", db, "--engine", "pybrain",
-                         *SLOW)
+    done = cli("sweep", "--profile", "smoke", "--db", db, "--engine", "pybrain",
+               *SLOW)
     assert done.returncode == 0 and f"{stored} of these runs stored already" in done.stdout
     assert stored_rows(db) == len(SLOW_KEYS)
 
 
-def test_dask_local_cluster_stores_what_local_workers_store(tmp_path, tmp_path_factory):
+@pytest.mark.slow
+def test_dask_local_cluster_stores_what_local_workers_store(tmp_path, tmp_path_factory, cli):
     from distributed import LocalCluster
-    reference_db, reference_table = uninterrupted(ENGINE, tmp_path_factory)
+    reference_db, reference_table = uninterrupted(cli, ENGINE, tmp_path_factory)
     db = tmp_path / "runs.sqlite"
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                       dashboard_address=None) as cluster:
-        done = reproduce_cli("sweep", "--profile", "smoke", "--db", db, "--batch-size", 3,
-                             "--scheduler", cluster.scheduler_address, "--engine", ENGINE)
+        done = cli("sweep", "--profile", "smoke", "--db", db, "--batch-size", 3,
+                   "--scheduler", cluster.scheduler_address, "--engine", ENGINE)
     assert done.returncode == 0, done.stderr
     assert "the Dask cluster at tcp://" in done.stdout
     assert outcomes(db).equals(outcomes(reference_db))
     assert table1_csv(db, tmp_path / "table") == reference_table
+
+
+def _fail_once(marker):
+    """A batch's task that raises the first time it runs (a worker out of memory, say)."""
+    if not os.path.exists(marker):
+        open(marker, "w").close()
+        raise MemoryError("the first attempt")
+    return "ran again"
+
+
+@pytest.mark.slow
+def test_dask_runs_a_failed_batch_again(tmp_path):
+    from distributed import LocalCluster
+
+    from reproduce.experiment.workers import LOST_BATCH_RETRIES, ClusterWorkers
+    assert LOST_BATCH_RETRIES >= 1
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                      dashboard_address=None) as cluster, \
+            ClusterWorkers(cluster.scheduler_address, engine="pybrain") as workers:
+        future = workers.submit(_fail_once, str(tmp_path / "failed once"))
+        assert future.result(timeout=60) == "ran again"
 
 
 # --- bad input: one line on stderr, exit status 2, the store untouched -------------
@@ -374,7 +397,7 @@ def _snapshot(folder):
 @pytest.mark.parametrize("case", ["unknown profile", "text file", "directory",
                                   "foreign database", "unreachable scheduler",
                                   "unreachable scheduler, new store"])
-def test_bad_input_is_one_line_and_status_2(case, tmp_path):
+def test_bad_input_is_one_line_and_status_2(case, tmp_path, cli):
     db = tmp_path / "runs.sqlite"
     with Store.open(db, create=True):
         pass
@@ -400,10 +423,10 @@ def test_bad_input_is_one_line_and_status_2(case, tmp_path):
         if case.endswith("new store"):
             db = tmp_path / "new" / "runs.sqlite"
     before = _snapshot(tmp_path)
-    done = reproduce_cli("sweep", "--db", db, *args)
+    done = cli("sweep", "--db", db, *args)
     assert done.returncode == 2, (done.stdout, done.stderr)
     lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("python -m reproduce sweep: error:"), lines
+    assert len(lines) == 1 and lines[0].startswith("reproduce sweep: error:"), lines
     assert expect in lines[0]
     assert _snapshot(tmp_path) == before
     assert not (tmp_path / "new").exists()

@@ -31,11 +31,8 @@ def test_variant_ids_are_unique_and_parse_back():
         assert tasks.parse_variant(variant.id) == variant
 
 
-def test_variant_is_frozen_and_hashable():
-    variant = tasks.Variant("svb", 5)
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        variant.k = 6
-    assert {variant: 1}[tasks.Variant("svb", np.int64(5))] == 1
+def test_a_variant_of_numpy_numbers_is_the_same_key():
+    assert {tasks.Variant("svb", 5): 1}[tasks.Variant("svb", np.int64(5))] == 1
 
 
 def test_variant_dims():
