@@ -22,6 +22,7 @@ and the exact command that made each part.  Nothing is trained, so it takes
 seconds (plus the ANOVA's and the claims' own seconds when their files are
 missing); a missing part says which command makes it.
 """
+import shlex
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +30,15 @@ import pandas as pd
 
 from reproduce.analysis import anova, claims, curves, generalise, sensitivity, style, table1
 from reproduce.experiment.protocol import TABLE1_CELL_ORDER
+from reproduce.store.files import replacing, save_figure, write_text
 from reproduce.store.selection import ok_runs
+
+# The share of the colour scale's half-range beyond which RdBu_r's cells are dark enough
+# to need white labels.
+DARK_SHARE = 0.6
+FILES = ("REPORT.md", "report_table1_diff.png", "report_scatter.png", "claims.csv", "claims.md",
+         "anova.csv", "anova.md", "anova_shares.png", "generalisation.png",
+         "learning_curves.png")   # what `build` and the command may write
 
 FIGURES = {"figure6": ("the paper's Figure 6 network (2 x 5 LSTM, skip both, Multiswitch "
                        "k=3)", ""),
@@ -54,14 +63,15 @@ def plot_differences(side, path):
         limit = max(np.nanmax(np.abs(values)), 1.0) if np.isfinite(values).any() else 1.0
         image = ax.imshow(values, cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")
         for (i, j), v in np.ndenumerate(values):
-            if np.isfinite(v):
-                ax.text(j, i, f"{v:+.0f}", ha="center", va="center", fontsize=7)
+            if np.isfinite(v):   # white on the darkest third of the map, black elsewhere
+                ax.text(j, i, f"{v:+.0f}", ha="center", va="center", fontsize=7,
+                        color="white" if abs(v) > DARK_SHARE * limit else "black")
         ax.set_xticks(range(len(cells)), [style.CELL_TITLES.get(c, c) for c in cells])
         ax.set_yticks(range(len(variants)), variants if ax is axes[0] else [""] * len(variants),
                       fontsize=7)
         ax.set_title(f"{style.STATISTIC_TITLES[stat]}: ours − published", fontsize=9)
         fig.colorbar(image, ax=ax, shrink=0.6, label="points")
-    fig.savefig(path, dpi=110)
+    save_figure(fig, path, dpi=110)
     plt.close(fig)
 
 
@@ -77,6 +87,11 @@ def _read_or_make(path, make, write):
     frame = make()
     write(frame)
     return frame, True
+
+
+def _write_csv(frame, path, float_format):
+    with replacing(path) as temporary:
+        frame.to_csv(temporary, index=False, float_format=float_format)
 
 
 def _section_table1(runs, directory, reading, profile, published):
@@ -106,12 +121,12 @@ def _section_table1(runs, directory, reading, profile, published):
 def _section_claims(runs, directory, published):
     frame, made = _read_or_make(
         directory / "claims.csv", lambda: claims.evaluate(runs, published),
-        lambda f: f.to_csv(directory / "claims.csv", index=False, float_format="%.4f"))
+        lambda f: _write_csv(f, directory / "claims.csv", "%.4f"))
     frame = frame.fillna({"detail": "", "published_detail": ""})
     body = _without_title(claims.to_markdown(frame))
     lines = ["## 2. The paper's claims", ""]
     if made:
-        (directory / "claims.md").write_text(claims.to_markdown(frame))
+        write_text(directory / "claims.md", claims.to_markdown(frame))
         lines += ["(`claims.csv` was missing: computed now by `reproduce.analysis.claims`.)", ""]
     return lines + [body.rstrip(), ""]
 
@@ -119,8 +134,8 @@ def _section_claims(runs, directory, published):
 def _section_anova(runs, directory):
     frame, made = _read_or_make(
         directory / "anova.csv", lambda: anova.analyse(runs),
-        lambda f: (f.to_csv(directory / "anova.csv", index=False, float_format="%.6g"),
-                   (directory / "anova.md").write_text(anova.to_markdown(f))))
+        lambda f: (_write_csv(f, directory / "anova.csv", "%.6g"),
+                   write_text(directory / "anova.md", anova.to_markdown(f))))
     lines = ["## 3. What drives the error", ""]
     if frame.empty:
         return lines + ["No task's runs vary in a factor and leave a residual degree of "
@@ -194,21 +209,23 @@ def _section_figures(directory, commands):
 
 def commands(directory, reading, profile):
     """The command that makes each part of the report, by part name."""
-    db = f"{directory}/runs.csv.gz"
+    folder = shlex.quote(str(directory))
+    db = shlex.quote(f"{directory}/runs.csv.gz")
+    figures = shlex.quote(f"{directory}/figures")
     select = f"--reading {reading.name}" + (f" --profile {profile.name}" if profile else "")
-    out = {"report": f"python -m reproduce report --results {directory}",
-           "table1": f"python -m reproduce table1 --db {db} {select} --out {directory}",
-           "claims": f"python -m reproduce claims --db {db} {select} --out {directory}",
-           "anova": f"python -m reproduce anova --db {db} {select} --out {directory}",
-           "generalise": f"python -m reproduce generalise --db {db} {select} --out {directory}",
-           "curves": f"python -m reproduce curves --db {db} {select} --out {directory}"}
+    out = {"report": f"python -m reproduce report --results {folder}",
+           "table1": f"python -m reproduce table1 --db {db} {select} --out {folder}",
+           "claims": f"python -m reproduce claims --db {db} {select} --out {folder}",
+           "anova": f"python -m reproduce anova --db {db} {select} --out {folder}",
+           "generalise": f"python -m reproduce generalise --db {db} {select} --out {folder}",
+           "curves": f"python -m reproduce curves --db {db} {select} --out {folder}"}
     for stem, (_, options) in FIGURES.items():
         out[stem] = (f"python -m reproduce figure6 --reading {reading.name}{options} "
-                     f"--out {directory}/figures")
+                     f"--out {figures}")
     return out
 
 
-def build(directory, reading, profile=None, published=None):
+def build(directory, reading, profile=None, published=None, runs=None):
     """Write the report's figures into `directory` and return ``REPORT.md``'s text.
 
     Parameters
@@ -221,11 +238,15 @@ def build(directory, reading, profile=None, published=None):
         Only its runs; its run counts are the expected ones.
     published : pandas.DataFrame, optional
         `table1.load_published()`.
+    runs : pandas.DataFrame, optional
+        The folder's ``runs.csv.gz``, if the caller has read it.
     """
     from reproduce.store import runs_csv
     from reproduce.store.selection import select
     directory = Path(directory)
-    runs = select(runs_csv.load(directory / "runs.csv.gz"), reading, profile)
+    if runs is None:
+        runs = runs_csv.load(directory / "runs.csv.gz")
+    runs = select(runs, reading, profile)
     ok = ok_runs(runs)
     if ok.empty:
         raise ValueError(f"{directory / 'runs.csv.gz'} has no ok runs of reading "

@@ -196,6 +196,7 @@ def test_run_batch_isolates_a_failing_run(monkeypatch):
 class InProcess:
     """Workers that run each batch at once in this process (or fail it, for a test)."""
     description = "this process"
+    n = 1
 
     def __init__(self, broken=()):
         self.broken = set(broken)
@@ -235,15 +236,18 @@ def test_failed_runs_are_stored_once_and_not_retried(monkeypatch, tmp_path):
 
 
 def test_lost_batches_are_not_stored_and_run_next_time(tmp_path):
+    """A broken pool loses the batch in flight; what was not submitted yet is counted as
+    not started, not as lost, and both are run by the next sweep."""
     configs = SMOKE.configs()[:4]
     with Store.open(tmp_path / "r.sqlite", create=True) as store:
         report = run_sweep(configs, store, InProcess(broken={1}), engine="pybrain",
                            batch_size=1, progress=False)
-        assert (report.stored, report.lost) == (2, 2)
+        assert (report.stored, report.lost, report.not_started) == (1, 1, 2)
         assert "BrokenProcessPool: worker died" in report.lost_errors[0]
-        assert store.keys() == {c.key for c in configs if c.seed == 0}
+        assert store.keys() == {configs[0].key}
+        assert store.leases() == {}               # given back: the next sweep runs them
         again = run_sweep(configs, store, InProcess(), engine="pybrain", progress=False)
-        assert (again.planned, again.stored, again.lost) == (2, 2, 0)
+        assert (again.planned, again.stored, again.lost) == (3, 3, 0)
         assert store.keys() == {c.key for c in configs}
 
 

@@ -37,14 +37,15 @@ from reproduce.cli.options import (
     UsageError,
     add_published_option,
     add_replicates_option,
+    check_out_dir,
     positive_float,
-    prepare_out_dir,
     published_table,
 )
 from reproduce.experiment.profiles import PROFILES, format_replicates, get_profile
 from reproduce.experiment.readings import get_reading, sensitivity_readings
 from reproduce.store import runs_csv
 from reproduce.store.database import Store, StoreError
+from reproduce.store.files import replacing, together, write_text
 
 
 def configure(parser):
@@ -83,9 +84,12 @@ def execute(args):
     if len(set(names)) != len(names):
         raise UsageError(f"a reading is named twice: {', '.join(names)}")
     published = published_table(args)
-    stores = prepare_out_dir(args.stores, "--stores")
-    out = prepare_out_dir(args.out)
-    folders = {r.name: prepare_out_dir(Path(args.results) / profile.name / r.name)
+    stores = check_out_dir(args.stores, "--stores",
+                           names=[f"{r.name}.sqlite-wal" for r in readings])
+    out = check_out_dir(args.out, names=["sensitivity.csv", "sensitivity.md",
+                                         "agreement_vs_variance.png", "scatter_means.png"])
+    folders = {r.name: check_out_dir(Path(args.results) / profile.name / r.name, "--results",
+                                     names=["runs.csv.gz", *table1.FILES])
                for r in readings}
     args.retry_failed = False
 
@@ -138,16 +142,18 @@ def execute(args):
     incomplete = [n for n, r in zip(frame["reading"], frame["runs"]) if r < expected]
     if incomplete:
         source += f"  Incomplete ({expected:,} runs each expected): {', '.join(incomplete)}."
-    frame.to_csv(out / "sensitivity.csv", index=False, float_format="%.4f")
-    (out / "sensitivity.md").write_text(sensitivity.to_markdown(frame, source))
     written = [out / "sensitivity.csv", out / "sensitivity.md"]
     variances = {r.name: r.config_values()["init_variance"] for r in readings
                  if r.name in sides and set(dict(r.settings)) <= {"init_variance"}}
-    if len(variances) >= 2:
-        sensitivity.plot_variance(frame, variances, out / "agreement_vs_variance.png")
-        written.append(out / "agreement_vs_variance.png")
-    sensitivity.plot_scatter(sides, out / "scatter_means.png")
-    written.append(out / "scatter_means.png")
+    with together():
+        with replacing(written[0]) as temporary:
+            frame.to_csv(temporary, index=False, float_format="%.4f")
+        write_text(written[1], sensitivity.to_markdown(frame, source))
+        if len(variances) >= 2:
+            sensitivity.plot_variance(frame, variances, out / "agreement_vs_variance.png")
+            written.append(out / "agreement_vs_variance.png")
+        sensitivity.plot_scatter(sides, out / "scatter_means.png")
+        written.append(out / "scatter_means.png")
     print(sensitivity.to_markdown(frame))
     print("wrote " + ", ".join(map(str, written)))
     return 0

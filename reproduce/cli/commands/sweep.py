@@ -6,20 +6,29 @@
     python -m reproduce sweep --profile quick --replicates 0-4 --db ...   # the noise floor's
 
 Prints the profile's counts and how many runs the store already has, then runs
-the rest in batches -- on ``--workers`` local processes (default: one per CPU)
-or on the Dask cluster whose scheduler is ``--scheduler`` -- with a progress
-bar on stderr.  Each finished batch is one transaction in the store, so the
-sweep can be stopped at any time (Ctrl-C exits with status 130) and the same
-command resumes it.  Runs that raise are stored as ``failed`` with their
-error and are not run again unless ``--retry-failed`` asks for it.  Exit status: 0 when every run of the profile is
-stored, 1 when batches were lost (a worker died; rerun to retry them), 2 for
-bad input (unknown profile or reading, a file that is not a results store, an
-unreachable scheduler), 130 on Ctrl-C.  ``--reading`` runs the grid under
-another reading of the protocol (`reproduce.experiment.readings`); its runs have other
-keys, best kept in a store of their own.  ``--replicates`` runs independent
-replicates of the grid (`reproduce.experiment.profiles`; default 0, the grid itself).
+the rest in batches -- on ``--workers`` local processes (default and most: one
+per CPU, as many as the memory holds by `reproduce.experiment.workers.worker_limit`)
+or on the Dask cluster whose scheduler is ``--scheduler`` (which must greet us
+within ``--connect-timeout`` seconds) -- with a progress bar on stderr.  Each
+finished batch is one transaction in the store, so the sweep can be stopped at
+any time (Ctrl-C exits with status 130) and the same command resumes it.  Two
+sweeps of one store at once share its work: each claims a batch in the store
+before it runs it, and waits at the end for what the other still runs (taking
+it over if that one dies).  Runs that raise are stored as ``failed`` with their
+error and are not run again unless ``--retry-failed`` asks for it.
+
+Exit status: 0 when every run of the profile is stored; 1 when batches were
+lost (a worker died) or the store stopped taking runs (a full disk) after this
+sweep stored some -- rerun to go on; 2 for bad input (unknown profile or
+reading, a file that is not a results store, a folder that cannot be written,
+too many workers, an unreachable scheduler or a peer that is not one); 130 on
+Ctrl-C.  ``--reading`` runs the grid under another reading of the protocol
+(`reproduce.experiment.readings`); its runs have other keys, best kept in a
+store of their own.  ``--replicates`` runs independent replicates of the grid
+(`reproduce.experiment.profiles`; default 0, the grid itself).
 """
 import os
+import sqlite3
 import sys
 
 from reproduce.cli.options import (
@@ -42,6 +51,7 @@ from reproduce.experiment.workers import (
     ClusterWorkers,
     LocalWorkers,
     SchedulerError,
+    worker_limit,
 )
 from reproduce.store.database import Store, StoreError, check
 
@@ -74,7 +84,8 @@ def add_execution_options(parser):
     ``--batch-size``, ``--connect-timeout``, ``--no-progress`` (sweep, sensitivity)."""
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--workers", type=positive_int, default=None, metavar="N",
-                       help="local worker processes (default: one per CPU)")
+                       help="local worker processes (default and most: one per CPU, as "
+                            "many as the memory holds)")
     where.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
                        help="run on the Dask cluster of this scheduler instead")
     parser.add_argument("--engine", default="batched", choices=ENGINES,
@@ -118,13 +129,28 @@ def sweep(args, profile, reading, db, replicates=(0,)):
             store.close()
 
 
+def local_workers(requested, configs, engine, batch_size):
+    """How many local workers to start: `requested` (None: as many as the machine holds,
+    `reproduce.experiment.workers.worker_limit`); `UsageError` above that bound."""
+    limit, why = worker_limit(configs, engine, batch_size)
+    if limit < 1:
+        raise UsageError(f"not enough memory for one worker ({why}); free some memory or "
+                         "use --batch-size to train fewer networks at once")
+    if requested is not None and requested > limit:
+        raise UsageError(f"--workers {requested}: this machine holds at most {limit} "
+                         f"({why})")
+    return requested or limit
+
+
 def _sweep(args, profile, reading, db, store, replicates):
     configs = [c for r in replicates for c in profile.configs(reading, r)]
     keys = {c.key for c in configs}
+    batch_size = args.batch_size or BATCH_SIZE
+    n_workers = (None if args.scheduler else
+                 local_workers(args.workers, configs, args.engine, batch_size))
     stored = (store.keys() if store is not None else set()) & keys
     failed = (store.keys("failed") if store is not None else set()) & keys
     skip = stored - failed if args.retry_failed else stored
-    batch_size = args.batch_size or BATCH_SIZE
     batches = plan(configs, skip, batch_size)
     pending = sum(map(len, batches))
     print(f"profile {profile.name}: {profile.describe(reading)}"
@@ -140,7 +166,7 @@ def _sweep(args, profile, reading, db, store, replicates):
     try:
         workers = (ClusterWorkers(args.scheduler, timeout=args.connect_timeout,
                                   engine=args.engine)
-                   if args.scheduler else LocalWorkers(args.workers or os.cpu_count() or 1))
+                   if args.scheduler else LocalWorkers(n_workers))
     except SchedulerError as exc:
         raise UsageError(str(exc)) from None
     with workers:
@@ -152,23 +178,43 @@ def _sweep(args, profile, reading, db, store, replicates):
         print(f"running on {workers.description} with the {args.engine} engine", flush=True)
         report = run_sweep(configs, store, workers, engine=args.engine, batch_size=batch_size,
                            profile=profile.name, progress=not args.no_progress,
-                           already=skip, retry_failed=args.retry_failed)
-        now = len(store.keys() & keys)
+                           already=skip, retry_failed=args.retry_failed,
+                           notify=lambda text: print(text, file=sys.stderr, flush=True))
+        try:
+            now = len(store.keys() & keys)
+        except sqlite3.Error:
+            now = None
     rate = (f", {report.rate_per_hour:,.0f} runs/hour" if report.stored else "")
     print(f"stored {report.stored:,} runs ({report.failed:,} failed) in "
-          f"{_duration(report.seconds)}{rate}; the store has {now:,} of {len(keys):,} "
-          f"runs of profile {profile.name}")
+          f"{_duration(report.seconds)}{rate}"
+          + ("" if now is None else f"; the store has {now:,} of {len(keys):,} runs of "
+                                    f"profile {profile.name}"))
+    if report.by_others:
+        print(f"{report.by_others:,} runs were stored meanwhile by another sweep of this store "
+              f"({', '.join(sorted(d.describe() for d in report.others)) or 'another driver'})")
+    if report.duplicates:
+        print(f"{report.duplicates:,} runs trained here had been stored by another sweep first "
+              "(its lease had lapsed while it ran); the store keeps one row of each",
+              file=sys.stderr)
     if report.failed:
         print(f"{report.failed:,} runs failed; their errors are in the store (column 'error'); "
               "a sweep runs them again only with --retry-failed")
+    left = "" if now is None else f", {len(keys) - now:,} still to run"
     resume = f"rerun the same command to {'resume' if report.interrupted else 'retry them'}"
     if report.interrupted:
-        print(f"interrupted: {report.stored:,} runs of this sweep stored, "
-              f"{len(keys) - now:,} still to run; {resume}", file=sys.stderr)
+        print(f"interrupted: {report.stored:,} runs of this sweep stored{left}; {resume}",
+              file=sys.stderr)
         return 130
+    if report.store_error:
+        print(f"stopped: the store {db} cannot take more runs ({report.store_error}); the "
+              f"{report.stored:,} runs this sweep stored are kept{left}; free some space "
+              "(or mend the cause) and rerun the same command", file=sys.stderr)
+        return 1 if report.stored else 2
     if report.lost:
-        print(f"{report.lost:,} runs were lost with their workers (first error: "
-              f"{report.lost_errors[0]}); {resume}", file=sys.stderr)
+        unstarted = (f"; {report.not_started:,} runs were not started"
+                     if report.not_started else "")
+        print(f"{report.lost:,} runs in flight were lost with their workers (first error: "
+              f"{report.lost_errors[0]}){unstarted}; {resume}", file=sys.stderr)
         return 1
     return 0
 
