@@ -63,9 +63,9 @@ def plot_differences(side, path):
         limit = max(np.nanmax(np.abs(values)), 1.0) if np.isfinite(values).any() else 1.0
         image = ax.imshow(values, cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")
         for (i, j), v in np.ndenumerate(values):
-            if np.isfinite(v):   # white on the darkest third of the map, black elsewhere
+            if np.isfinite(v):
                 ax.text(j, i, f"{v:+.0f}", ha="center", va="center", fontsize=7,
-                        color="white" if abs(v) > DARK_SHARE * limit else "black")
+                        color=label_colour(v, limit))
         ax.set_xticks(range(len(cells)), [style.CELL_TITLES.get(c, c) for c in cells])
         ax.set_yticks(range(len(variants)), variants if ax is axes[0] else [""] * len(variants),
                       fontsize=7)
@@ -73,6 +73,12 @@ def plot_differences(side, path):
         fig.colorbar(image, ax=ax, shrink=0.6, label="points")
     save_figure(fig, path, dpi=110)
     plt.close(fig)
+
+
+def label_colour(value, limit):
+    """The colour of a heat map cell's label: white on the darkest cells of RdBu_r (beyond
+    `DARK_SHARE` of the half-range `limit`), black on the others."""
+    return "white" if abs(value) > DARK_SHARE * limit else "black"
 
 
 def _without_title(markdown):

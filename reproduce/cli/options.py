@@ -129,8 +129,9 @@ def check_out_dir(path, option="--out", names=()):
         check_writable(path, names)
     except OSError as exc:
         if exc.errno == errno.ENAMETOOLONG:
-            raise UsageError(f"{option} {shorten(path)}: cannot write "
-                             f"{shorten(exc.filename or path)}: the name is longer than the "
+            what = ("" if exc.filename in (None, str(path))
+                    else f"cannot write {shorten(exc.filename)}: ")
+            raise UsageError(f"{option} {shorten(path)}: {what}the name is longer than the "
                              "file system allows") from None
         raise UsageError(f"{option} {shorten(path)}: cannot create or write the folder "
                          f"({exc.strerror or exc})") from None

@@ -29,7 +29,8 @@ NUMBER_COLUMNS = ("test_error", "training_error", "validation_error")
 def from_store_rows(runs):
     """The `COLUMNS` of store rows (`Store.runs()`), sorted by key."""
     configs = pd.DataFrame([dataclasses.asdict(RunConfig.from_json(text))
-                            for text in runs["config"]], index=runs.index)
+                            for text in runs["config"]], index=runs.index,
+                           columns=list(CONFIG_FIELDS))     # (columns: an empty store too)
     frame = pd.concat([runs[["key", "variant"]], configs, runs[list(OUTCOME_COLUMNS)]],
                       axis=1)
     frame["steps_back"] = frame["steps_back"].astype("Int64")

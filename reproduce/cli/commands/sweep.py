@@ -45,7 +45,7 @@ from reproduce.experiment.batching import BATCH_SIZE
 from reproduce.experiment.config import ENGINES
 from reproduce.experiment.profiles import PROFILES, format_replicates, get_profile
 from reproduce.experiment.readings import STATED, get_reading, with_overrides
-from reproduce.experiment.sweep import plan, run_sweep
+from reproduce.experiment.sweep import SweepReport, plan, run_sweep
 from reproduce.experiment.workers import (
     CONNECT_TIMEOUT_S,
     ClusterWorkers,
@@ -163,27 +163,36 @@ def _sweep(args, profile, reading, db, store, replicates):
     if not pending:
         print("nothing to run: the profile is complete")
         return 0
+    opened = None
     try:
-        workers = (ClusterWorkers(args.scheduler, timeout=args.connect_timeout,
-                                  engine=args.engine)
-                   if args.scheduler else LocalWorkers(n_workers))
-    except SchedulerError as exc:
-        raise UsageError(str(exc)) from None
-    with workers:
-        if store is None:
-            try:
-                store = Store.open(db, create=True)
-            except StoreError as exc:
-                raise UsageError(str(exc)) from None
-        print(f"running on {workers.description} with the {args.engine} engine", flush=True)
-        report = run_sweep(configs, store, workers, engine=args.engine, batch_size=batch_size,
-                           profile=profile.name, progress=not args.no_progress,
-                           already=skip, retry_failed=args.retry_failed,
-                           notify=lambda text: print(text, file=sys.stderr, flush=True))
         try:
-            now = len(store.keys() & keys)
-        except sqlite3.Error:
-            now = None
+            workers = (ClusterWorkers(args.scheduler, timeout=args.connect_timeout,
+                                      engine=args.engine)
+                       if args.scheduler else LocalWorkers(n_workers))
+        except SchedulerError as exc:
+            raise UsageError(str(exc)) from None
+        with workers:
+            if store is None:
+                try:
+                    store = opened = Store.open(db, create=True)
+                except StoreError as exc:
+                    raise UsageError(str(exc)) from None
+            print(f"running on {workers.description} with the {args.engine} engine",
+                  flush=True)
+            report = run_sweep(configs, store, workers, engine=args.engine,
+                               batch_size=batch_size, profile=profile.name,
+                               progress=not args.no_progress, already=skip,
+                               retry_failed=args.retry_failed,
+                               notify=lambda text: print(text, file=sys.stderr, flush=True))
+    except KeyboardInterrupt:     # before the first batch (run_sweep handles it after)
+        report = SweepReport(interrupted=True)
+    try:
+        now = None if store is None else len(store.keys() & keys)
+    except sqlite3.Error:
+        now = None
+    finally:
+        if opened is not None:
+            opened.close()
     rate = (f", {report.rate_per_hour:,.0f} runs/hour" if report.stored else "")
     print(f"stored {report.stored:,} runs ({report.failed:,} failed) in "
           f"{_duration(report.seconds)}{rate}"
