@@ -183,6 +183,39 @@ def published_table(args):
         raise UsageError(f"--published: {exc}") from None
 
 
+def add_execution_options(parser):
+    """Where and how a sweep runs: ``--workers``/``--scheduler``, ``--engine``,
+    ``--batch-size``, ``--connect-timeout``, ``--no-progress`` (sweep, sensitivity;
+    `execution_of` reads them)."""
+    from reproduce.experiment.batching import BATCH_SIZE
+    from reproduce.experiment.config import ENGINES
+    from reproduce.experiment.workers import CONNECT_TIMEOUT_S
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=positive_int, default=None, metavar="N",
+                       help="local worker processes (default and most: one per CPU, as "
+                            "many as the memory holds)")
+    where.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
+                       help="run on the Dask cluster of this scheduler instead")
+    parser.add_argument("--engine", default="batched", choices=ENGINES,
+                        help="training engine (default batched)")
+    parser.add_argument("--batch-size", type=positive_int, default=None, metavar="N",
+                        help=f"at most N runs per batch (default {BATCH_SIZE})")
+    parser.add_argument("--connect-timeout", type=positive_float, default=CONNECT_TIMEOUT_S,
+                        metavar="S", help=f"seconds to wait for the scheduler "
+                                          f"(default {CONNECT_TIMEOUT_S})")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def execution_of(options, retry_failed=False):
+    """The `reproduce.cli.workflows.Execution` that `add_execution_options`' parsed
+    options name."""
+    from reproduce.cli.workflows import Execution
+    return Execution(workers=options.workers, scheduler=options.scheduler,
+                     engine=options.engine, batch_size=options.batch_size,
+                     connect_timeout=options.connect_timeout, retry_failed=retry_failed,
+                     progress=not options.no_progress)
+
+
 def add_db_option(parser, what="a results store or a runs.csv.gz"):
     """``--db PATH``, repeatable (``args.db`` is a list; default ``[DEFAULT_DB]``)."""
     parser.add_argument("--db", action="append", default=None, metavar="PATH",

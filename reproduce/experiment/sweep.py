@@ -325,5 +325,5 @@ def _stop(in_flight, workers):
 def _waiting_text(waiting, others):
     runs = sum(map(len, waiting))
     return (f"waiting for {runs:,} run{'s' if runs != 1 else ''} that another sweep of this "
-            f"store is running ({', '.join(sorted(d.describe() for d in others))}); if it "
+            f"store is running ({'; '.join(sorted(d.describe() for d in others))}); if it "
             f"stops, they are run here")

@@ -163,7 +163,7 @@ class Driver:
         return cls(uuid.uuid4().hex, socket.gethostname(), os.getpid())
 
     def describe(self):
-        return f"{self.host} (pid {self.pid})"
+        return f"host {self.host}, pid {self.pid}"
 
     def alive(self):
         """False only if this driver certainly is gone: on this host, its process is."""
