@@ -45,6 +45,7 @@ from scipy import stats
 
 from pybrain_ext.batched.runtime import one_blas_thread
 from reproduce.analysis.style import ordered_tasks
+from reproduce.store.files import save_figure
 from reproduce.store.selection import ok_runs
 from tasks.registry import TASKS
 
@@ -306,4 +307,4 @@ def plot_shares(frame, path, min_share=0.03):
         ax.set(title=f"test {'error' if response == 'error' else 'error rank'}",
                ylim=(0, 1), ylabel="share of the sum of squares")
     axes[-1].legend(fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5))
-    fig.savefig(path, dpi=120)
+    save_figure(fig, path, dpi=120)

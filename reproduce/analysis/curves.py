@@ -29,6 +29,7 @@ import pandas as pd
 from reproduce.analysis.style import CELL_COLOURS, ordered_cells, ordered_tasks
 from reproduce.experiment.config import RunConfig
 from reproduce.experiment.engines import train_many
+from reproduce.store.files import save_figure
 from reproduce.store.selection import ok_runs
 
 CSV = "curves.csv.gz"           # the cache the report reads
@@ -123,7 +124,7 @@ def to_markdown(frame, runs=None, path=None, source=""):
               f"{reproduced} of {n} reproduced their stored test error exactly.", ""]
     if runs is not None and path is not None and Path(path).is_file():
         size, per_epoch, projected = space(frame, path, runs)
-        lines += [f"`{Path(path).name}` takes {size / 1e6:.2f} MB ({per_epoch:.1f} bytes per "
+        lines += [f"`{CSV}` takes {size / 1e6:.2f} MB ({per_epoch:.1f} bytes per "
                   f"epoch, gzip-compressed CSV); every one of the {len(runs):,} runs' curves "
                   f"at that density would take {projected / 1e6:.0f} MB.", ""]
     lines += ["The validation error early stopping would keep (the lowest so far; a stopped "
@@ -164,4 +165,4 @@ def plot(frame, path):
     axes[0][0].set_ylabel("validation error kept\n(median, IQR)")
     axes[1][0].set_ylabel("share still training")
     axes[0][-1].legend(fontsize=7)
-    fig.savefig(path, dpi=120)
+    save_figure(fig, path, dpi=120)

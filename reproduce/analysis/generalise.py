@@ -32,6 +32,7 @@ from reproduce.analysis.style import CELL_COLOURS, ordered_tasks
 from reproduce.experiment.config import RunConfig
 from reproduce.experiment.engines import fit_many
 from reproduce.experiment.protocol import TABLE1_AGREEMENT_POINTS, TABLE1_CELL_ORDER
+from reproduce.store.files import save_figure
 from tasks.protocol import SEQUENCE_LENGTH
 
 CSV = "generalisation.csv"      # the cache of `generalise`'s results the report reads
@@ -228,4 +229,4 @@ def plot(frame, path):
         ax.axvline(SEQUENCE_LENGTH, color="grey", lw=0.8, ls=":")
     axes[0][0].set_ylabel("test error (%), mean over variants")
     axes[0][-1].legend(fontsize=7, title="solid best, dashed median", title_fontsize=7)
-    fig.savefig(path, dpi=120)
+    save_figure(fig, path, dpi=120)

@@ -32,8 +32,14 @@ import pandas as pd
 
 from reproduce.analysis import anova, claims, curves, generalise, sensitivity, style, table1
 from reproduce.experiment.protocol import TABLE1_CELL_ORDER
+from reproduce.store.files import replacing, save_figure
 from reproduce.store.selection import ok_runs
 
+# The share of the colour scale's half-range beyond which RdBu_r's cells are dark enough
+# to need white labels.
+DARK_SHARE = 0.6
+FILES = ("REPORT.md", "report_table1_diff.png", "report_scatter.png", "anova_shares.png",
+         "generalisation.png", "learning_curves.png")   # what `build` and the command write
 # figure name -> (what it shows, the figure6 options that draw it beyond --reading and --out)
 FIGURES = {"figure6": ("the paper's Figure 6 network (2 x 5 LSTM, skip both, Multiswitch "
                        "k=3)", {}),
@@ -61,13 +67,20 @@ def plot_differences(side, path):
         image = ax.imshow(values, cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")
         for (i, j), v in np.ndenumerate(values):
             if np.isfinite(v):
-                ax.text(j, i, f"{v:+.0f}", ha="center", va="center", fontsize=7)
+                ax.text(j, i, f"{v:+.0f}", ha="center", va="center", fontsize=7,
+                        color=label_colour(v, limit))
         ax.set_xticks(range(len(cells)), [style.CELL_TITLES.get(c, c) for c in cells])
         ax.set_yticks(range(len(variants)), variants if ax is axes[0] else [""] * len(variants),
                       fontsize=7)
         ax.set_title(f"{style.STATISTIC_TITLES[stat]}: ours − published", fontsize=9)
         fig.colorbar(image, ax=ax, shrink=0.6, label="points")
-    fig.savefig(path, dpi=110)
+    save_figure(fig, path, dpi=110)
+
+
+def label_colour(value, limit):
+    """The colour of a heat map cell's label: white on the darkest cells of RdBu_r (beyond
+    `DARK_SHARE` of the half-range `limit`), black on the others."""
+    return "white" if abs(value) > DARK_SHARE * limit else "black"
 
 
 def _without_title(markdown):
@@ -82,6 +95,11 @@ def missing(directory):
 
 def _not_made(lines, what, command):
     return lines + [f"Not computed yet ({what}).  Run", "", f"    {command}", ""]
+
+
+def _write_csv(frame, path, float_format):
+    with replacing(path) as temporary:
+        frame.to_csv(temporary, index=False, float_format=float_format)
 
 
 def _section_table1(runs, directory, reading, profile, published):
@@ -215,7 +233,7 @@ def _section_noise(directory, command):
     return lines
 
 
-def build(directory, reading, commands, profile=None, published=None):
+def build(directory, reading, commands, profile=None, published=None, runs=None):
     """Write the report's figures into `directory` and return ``REPORT.md``'s text.
 
     Parameters
@@ -231,11 +249,15 @@ def build(directory, reading, commands, profile=None, published=None):
         Only its runs; its run counts are the expected ones.
     published : pandas.DataFrame, optional
         `table1.load_published()`.
+    runs : pandas.DataFrame, optional
+        The folder's ``runs.csv.gz``, if the caller has read it.
     """
     from reproduce.store import runs_csv
     from reproduce.store.selection import select
     directory = Path(directory)
-    runs = select(runs_csv.load(directory / "runs.csv.gz"), reading, profile)
+    if runs is None:
+        runs = runs_csv.load(directory / "runs.csv.gz")
+    runs = select(runs, reading, profile)
     ok = ok_runs(runs)
     if ok.empty:
         raise ValueError(f"{directory / 'runs.csv.gz'} has no ok runs of reading "

@@ -36,6 +36,7 @@ from scipy import stats
 from reproduce.analysis.style import CELL_COLOURS
 from reproduce.analysis.table1 import STATISTICS
 from reproduce.experiment.protocol import GRID_CELLS, TABLE1_AGREEMENT_POINTS, TABLE1_CELL_ORDER
+from reproduce.store.files import save_figure
 from tasks.registry import TASKS
 
 SOLVED_POINTS = 1.0            # "solved": a minimum test error of at most 1 %
@@ -142,7 +143,7 @@ def plot_variance(frame, variances, path):
     right.legend(fontsize=8)
     for ax in (left, right):
         ax.axvline(0.3, color="grey", lw=0.8, ls=":")
-    fig.savefig(path, dpi=120)
+    save_figure(fig, path, dpi=120)
 
 
 def plot_scatter(sides, path, columns=4):
@@ -165,7 +166,7 @@ def plot_scatter(sides, path, columns=4):
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
     axes.flat[0].legend(fontsize=7)
-    fig.savefig(path, dpi=110)
+    save_figure(fig, path, dpi=110)
 
 
 def table(named_sides):

@@ -6,20 +6,27 @@ provides ``configure(parser)`` (adds its options) and ``execute(args) -> int``
 command whose module is broken cannot break the others (nor ``--help``).  Bad
 options exit with status 2 and one line naming the command, what was wrong and
 what is allowed; so does a :class:`UsageError` raised by a command (e.g. a file
-that is not a results store), before the command writes anything.
+that is not a results store), before the command writes anything.  An OSError or
+SQLite error that a path, a permission, a full disk or a long name causes while
+a command works is one line too, with status 2 (outputs are replaced only once
+written whole, so the old ones stay); a command that has already stored work
+(``sweep``) catches it itself and exits with status 1.
 """
 import argparse
 import importlib
 import shlex
+import sqlite3
 import sys
 
-from reproduce.cli.options import UsageError
+from reproduce.cli.options import UsageError, os_error_text
 
 # command name -> (module, one-line help)
 COMMANDS = {
     "run": ("reproduce.cli.commands.run", "train and evaluate one configuration"),
-    "sweep": ("reproduce.cli.commands.sweep", "run a grid profile into the results store, resumably"),
-    "table1": ("reproduce.cli.commands.table1", "Table I from the results store, beside the paper's"),
+    "sweep": ("reproduce.cli.commands.sweep",
+              "run a grid profile into the results store, resumably"),
+    "table1": ("reproduce.cli.commands.table1",
+               "Table I from the results store, beside the paper's"),
     "sensitivity": ("reproduce.cli.commands.sensitivity",
                     "Table I's agreement with the paper under named readings of the protocol"),
     "claims": ("reproduce.cli.commands.claims", "the paper's claims as verdicts over stored runs"),
@@ -32,7 +39,8 @@ COMMANDS = {
                "learning curves of a seeded sample of runs, retrained exactly"),
     "report": ("reproduce.cli.commands.report", "one REPORT.md of a results folder, with figures"),
     "figure6": ("reproduce.cli.commands.figure6", "train a network and draw its activity (Fig. 6)"),
-    "patterns": ("reproduce.cli.commands.patterns", "draw one example sequence per task (Figs. 1-5)"),
+    "patterns": ("reproduce.cli.commands.patterns",
+                 "draw one example sequence per task (Figs. 1-5)"),
     "pages": ("reproduce.cli.commands.pages",
               "docs/results.md, every number made from the committed results"),
 }
@@ -94,6 +102,9 @@ def main(argv=None, prog="reproduce"):
     except UsageError as exc:
         message = " ".join(line.strip() for line in str(exc).splitlines())
         print(f"{prog} {args.command}: error: {message}", file=sys.stderr)
+        return 2
+    except (OSError, sqlite3.OperationalError) as exc:
+        print(f"{prog} {args.command}: error: {os_error_text(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -203,3 +203,18 @@ def sensitivity_readings(best_variance):
                                             "random-validation", "data-per-seed")]
     names += [f"{var}+cap{n}" for n in CAP_GRID]
     return [get_reading(n) for n in names]
+
+
+def reading_of(config, profile_cap=None):
+    """The reading a run (a `RunConfig` or its JSON dict) was made under: its reading fields
+    that differ from the stated ones.  Its ``max_epochs`` names a cap unless it is the
+    protocol's or `profile_cap` (the cap of the profile the run belongs to; default: any
+    profile's own cap, as ``smoke``'s)."""
+    from reproduce.experiment.profiles import PROFILES
+    config = config if isinstance(config, RunConfig) else RunConfig(**config)
+    settings = {f: getattr(config, f) for f in READING_FIELDS}
+    caps = ({profile_cap} if profile_cap is not None
+            else {p.max_epochs for p in PROFILES.values()})
+    if settings["max_epochs"] in caps:
+        settings["max_epochs"] = MAX_EPOCHS
+    return _reading(settings)

@@ -249,3 +249,17 @@ def test_both_engines_agree_bit_for_bit_under_class0_target(change):
     np.testing.assert_array_equal(params, their_params)
     # one sum taken in another order: at most a rounding step apart
     assert ours.validation_error == pytest.approx(theirs.validation_error, rel=1e-12, abs=0)
+
+
+def test_reading_of_a_run_names_the_reading_that_selects_it():
+    """What an empty selection's message suggests (issue 20, 1): the reading a stored run
+    was made under; a profile's own cap is no part of it."""
+    from reproduce.experiment.profiles import get_profile
+    from reproduce.experiment.readings import reading_of
+    for name in ("stated", "var0.09+cap25", "var0.01+zero-target+cap50", "data-per-seed"):
+        reading = get_reading(name)
+        for profile in ("quick", "smoke"):
+            config = get_profile(profile).configs(reading)[0]
+            assert reading_of(config, get_profile(profile).max_epochs) == reading
+            assert reading_of(json.loads(config.to_json())) == reading
+            assert reading.matches(config)

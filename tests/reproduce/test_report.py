@@ -144,3 +144,34 @@ def test_figure6_trains_under_a_reading(tmp_path, cli):
               "--out", str(tmp_path), "--name", "f")
     assert out.returncode == 0, out.stderr
     assert load_figure_data(tmp_path / "f.npz")["config"].init_variance == 0.01
+
+
+def test_the_commands_of_the_report_quote_their_paths():
+    """Issue 20, minor: a folder with a space is one argument of each printed command."""
+    import argparse
+    import shlex
+
+    from reproduce.analysis.report import commands
+    from reproduce.cli.options import made_by
+    from reproduce.experiment.profiles import get_profile
+    from reproduce.experiment.readings import get_reading
+    folder = "results/my results/l'été"
+    reading, profile = get_reading("var0.09+cap25"), get_profile("quick")
+    for name, line in commands(folder, reading, profile).items():
+        words = shlex.split(line)
+        option = "--results" if name == "report" else "--out"
+        expected = f"{folder}/figures" if name.startswith("figure6") else folder
+        assert words[words.index(option) + 1] == expected, line
+        if "--db" in words:
+            assert words[words.index("--db") + 1] == f"{folder}/runs.csv.gz"
+    args = argparse.Namespace(db=[f"{folder}/runs.csv.gz"], out=folder, replicates=(0,))
+    words = shlex.split(made_by("claims", args, reading, profile).strip("`"))
+    assert words[words.index("--db") + 1] == f"{folder}/runs.csv.gz"
+    assert words[words.index("--out") + 1] == folder
+
+
+def test_heat_map_labels_are_white_on_the_darkest_cells():
+    """Issue 20, minor: black labels on the darkest cells were hard to read."""
+    from reproduce.analysis.report import label_colour
+    assert [label_colour(v, 40.0) for v in (-40.0, -30.0, 0.0, 10.0, 23.0, 40.0)] == [
+        "white", "white", "black", "black", "black", "white"]

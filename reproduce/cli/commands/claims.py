@@ -16,12 +16,13 @@ from reproduce.analysis import claims
 from reproduce.cli.options import (
     add_input_options,
     add_published_option,
+    check_out_dir,
     db_label,
     load_input,
     made_by,
-    prepare_out_dir,
     published_table,
 )
+from reproduce.store.files import replacing, together, write_text
 
 
 def configure(parser):
@@ -32,14 +33,15 @@ def configure(parser):
 def execute(args):
     published = published_table(args)
     ok, reading, profile = load_input(args)
-    out = prepare_out_dir(args.out)
+    out = check_out_dir(args.out, names=["claims.csv", "claims.md"])
     frame = claims.evaluate(ok, published)
     source = (f"Reading `{reading.name}` ({reading.describe()}); {len(ok):,} runs of "
               f"`{db_label(args)}`" + (f", profile `{profile.name}`" if profile else "")
               + f".  Made by {made_by('claims', args, reading, profile)}.")
-    frame.to_csv(out / "claims.csv", index=False, float_format="%.4f")
     text = claims.to_markdown(frame, source)
-    (out / "claims.md").write_text(text)
+    with together(), replacing(out / "claims.csv") as temporary:
+        frame.to_csv(temporary, index=False, float_format="%.4f")
+        write_text(out / "claims.md", text)
     print(text)
     print(f"wrote {out / 'claims.csv'}, {out / 'claims.md'}")
     return 0

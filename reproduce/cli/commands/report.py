@@ -19,10 +19,19 @@ from pathlib import Path
 
 from reproduce.analysis import report
 from reproduce.cli.main import command_line
-from reproduce.cli.options import RELATIVE_PATHS, UsageError, add_published_option, published_table
+from reproduce.cli.options import (
+    RELATIVE_PATHS,
+    UsageError,
+    add_published_option,
+    check_out_dir,
+    published_table,
+    select_runs,
+)
 from reproduce.experiment.profiles import PROFILES, get_profile
 from reproduce.experiment.readings import STATED, get_reading
+from reproduce.store import runs_csv
 from reproduce.store.database import StoreError
+from reproduce.store.files import together, write_text
 
 
 def configure(parser):
@@ -64,18 +73,28 @@ def part_commands(directory, reading, profile):
 def execute(args):
     published = published_table(args)
     directory = Path(args.results)
+    if directory.exists() and not directory.is_dir():
+        raise UsageError(f"--results {directory} is a file, not a results folder")
     if not (directory / "runs.csv.gz").is_file():
-        raise UsageError(f"{directory / 'runs.csv.gz'} does not exist")
+        raise UsageError(f"{directory / 'runs.csv.gz'} does not exist (--results names a "
+                         "folder that table1 or sensitivity wrote)")
     try:
         reading = get_reading(args.reading) if args.reading else (
             _named(get_reading, directory.name) or get_reading(STATED))
         profile = get_profile(args.profile) if args.profile else _named(
             get_profile, directory.parent.name)
         made = part_commands(directory, reading, profile)
-        text = report.build(directory, reading, made, profile, published)
+        runs = runs_csv.load(directory / "runs.csv.gz")
     except (StoreError, ValueError) as exc:
         raise UsageError(str(exc)) from None
-    (directory / "REPORT.md").write_text(text)
+    select_runs(runs, reading, profile, (0,), str(directory / "runs.csv.gz"))
+    check_out_dir(directory, "--results", names=report.FILES)
+    try:
+        with together():    # the report and its figures change together or not at all
+            text = report.build(directory, reading, made, profile, published, runs=runs)
+            write_text(directory / "REPORT.md", text)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     print(f"wrote {directory / 'REPORT.md'}")
     for name in report.missing(directory):
         print(f"missing {directory / report.PARTS[name]}; make it with: {made[name]}")
