@@ -22,8 +22,8 @@ OUT       ?= results/$(PROFILE)/$(READING)
 
 SWEEP_TARGET = $(if $(SCHEDULER),--scheduler $(SCHEDULER),--workers $(WORKERS))
 
-.PHONY: install test test-fast lint table1 claims noise sweep sensitivity figure6 patterns bench \
-        clean
+.PHONY: install test test-fast lint table1 claims mechanisms claims-summary noise sweep \
+        sensitivity figure6 patterns bench clean
 
 install: $(STAMP)
 
@@ -57,10 +57,21 @@ table1: sweep
 	$(REPRODUCE) table1 --db $(DB) --reading $(READING) --profile $(PROFILE) \
 	    --replicates $(REPLICATES) --out $(OUT)
 
-# the paper's claims over the runs table1 wrote
+# the paper's claims over the runs table1 wrote (REPLICATES=all: every replicate they hold),
+# with the Figure 6 mechanisms of $(OUT)/mechanisms.csv when `make mechanisms` made it
 claims: $(STAMP)
 	$(REPRODUCE) claims --db $(OUT)/runs.csv.gz --reading $(READING) --profile $(PROFILE) \
-	    --replicates $(REPLICATES) --out $(OUT)
+	    --replicates $(REPLICATES) \
+	    $(if $(wildcard $(OUT)/mechanisms.csv),--mechanisms $(OUT)/mechanisms.csv) --out $(OUT)
+
+# Figure 6's mechanisms over retrained solved networks of those runs (minutes)
+mechanisms: $(STAMP)
+	$(REPRODUCE) mechanisms --db $(OUT)/runs.csv.gz --reading $(READING) \
+	    --profile $(PROFILE) --out $(OUT)
+
+# the claims' verdicts across the readings of results/$(PROFILE)
+claims-summary: $(STAMP)
+	$(REPRODUCE) claims-summary --results results/$(PROFILE)
 
 # the noise floor of Table I from the replicates in OUT's runs (REPLICATES=0-4 for
 # `make table1` first), every other reading under results/PROFILE judged against it

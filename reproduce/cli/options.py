@@ -59,6 +59,11 @@ def replicates_option(text):
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def replicates_or_all_option(text):
+    """As `replicates_option`, or ``all`` (None: every replicate the runs hold)."""
+    return None if str(text).strip() == "all" else replicates_option(text)
+
+
 REPLICATES_HELP = ("N, N-M or N,M,... (replicate r draws the data with seed r and shifts the "
                    "parameter seeds by r x the profile's number of seeds; 0 is the grid itself)")
 
@@ -233,17 +238,22 @@ def db_label(args):
     return ", ".join(db_paths(args))
 
 
-def add_replicates_option(parser, default=(0,), what="only runs of these replicates"):
-    """``--replicates R``: ``0``, ``0-4`` or ``0,2,3`` (`reproduce.experiment.profiles`)."""
+def add_replicates_option(parser, default=(0,), what="only runs of these replicates",
+                          allow_all=False):
+    """``--replicates R``: ``0``, ``0-4`` or ``0,2,3`` (`reproduce.experiment.profiles`); with
+    `allow_all`, also ``all`` (every replicate the runs hold: ``args.replicates`` None)."""
     from reproduce.experiment.profiles import format_replicates
     shown = "every replicate the runs hold" if default is None else format_replicates(default)
-    parser.add_argument("--replicates", type=replicates_option, default=default, metavar="R",
-                        help=f"{what} (default {shown}): {REPLICATES_HELP}")
+    parser.add_argument("--replicates", type=replicates_or_all_option if allow_all
+                        else replicates_option, default=default, metavar="R",
+                        help=f"{what} (default {shown}): {REPLICATES_HELP}"
+                             + ("; all: every replicate the runs hold" if allow_all else ""))
 
 
-def add_input_options(parser, what, replicates=(0,)):
+def add_input_options(parser, what, replicates=(0,), all_replicates=False):
     """``--db``, ``--reading``, ``--profile``, ``--replicates`` (default `replicates`;
-    None: every replicate) and ``--out`` (for `what` it writes)."""
+    None: every replicate; with `all_replicates`, it may be ``all``) and ``--out`` (for
+    `what` it writes)."""
     from reproduce.experiment.profiles import PROFILES
     from reproduce.experiment.readings import STATED
     add_db_option(parser)
@@ -251,7 +261,7 @@ def add_input_options(parser, what, replicates=(0,)):
                         help="only runs of this reading of the protocol (default stated)")
     parser.add_argument("--profile", default=None, metavar="NAME",
                         help=f"only this profile's runs ({', '.join(PROFILES)}); default: all")
-    add_replicates_option(parser, default=replicates)
+    add_replicates_option(parser, default=replicates, allow_all=all_replicates)
     parser.add_argument("--out", default="results", metavar="DIR",
                         help=f"where to write {what} (default results/)")
 
@@ -322,9 +332,10 @@ def select_runs(runs, reading, profile, replicates, label):
 
 
 def replicates_text(replicates):
-    """`` in replicates 0-4`` (empty for the grid itself, replicate 0 alone)."""
+    """`` in replicates 0-4`` (empty for the grid itself, replicate 0 alone, or for every
+    replicate: None)."""
     from reproduce.experiment.profiles import format_replicates
-    if tuple(replicates) == (0,):
+    if replicates is None or tuple(replicates) == (0,):
         return ""
     word = "replicate" if len(replicates) == 1 else "replicates"
     return f" in {word} {format_replicates(replicates)}"
@@ -333,7 +344,8 @@ def replicates_text(replicates):
 def made_by(command, args, reading, profile, extra=""):
     """The exact command line that made an output, for its Markdown."""
     from reproduce.experiment.profiles import format_replicates
-    replicates = ("" if tuple(args.replicates) == (0,)
+    replicates = (" --replicates all" if args.replicates is None
+                  else "" if tuple(args.replicates) == (0,)
                   else f" --replicates {format_replicates(args.replicates)}")
     return (f"`python -m reproduce {command} "
             + " ".join(f"--db {shlex.quote(p)}" for p in db_paths(args))

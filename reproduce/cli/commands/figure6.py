@@ -43,7 +43,7 @@ from reproduce.cli.options import (
 from reproduce.experiment.build import make_data
 from reproduce.experiment.config import ENGINES, RunConfig
 from reproduce.experiment.engines import fit_many
-from reproduce.experiment.protocol import FIGURE6
+from reproduce.experiment.protocol import FIGURE6, FIGURE6_TEST_ERROR
 from reproduce.experiment.readings import STATED, get_reading
 from reproduce.store.database import Store, StoreError
 from tasks import TASKS
@@ -51,7 +51,6 @@ from tasks.protocol import DATA_SEED
 
 DEFAULT_SEEDS = 100          # ~12 s in the batched engine, ~15 s per seed in PyBrain
 DEFAULT_DELTA0 = 0.1
-PAPER_FIGURE6_TEST_ERROR = 2.5   # % (paper, Section IV-B)
 
 
 # option -> its default when neither the option nor --key is given
@@ -227,7 +226,7 @@ def execute(args):
               f"from the run's {result.test_error:.4f} %", file=sys.stderr)
     paths = save_activity(activity, out, stem)
 
-    paper = (f" (the paper's Figure 6 network: {PAPER_FIGURE6_TEST_ERROR} %)"
+    paper = (f" (the paper's Figure 6 network: {FIGURE6_TEST_ERROR} %)"
              if is_figure6(config) else "")
     print(f"trained {len(configs)} network(s) in {seconds:.1f} s")
     print(f"chosen: seed {config.seed} (lowest validation error, "
