@@ -60,6 +60,7 @@ from reproduce.analysis import sensitivity, table1
 from reproduce.analysis.style import CELL_TITLES, TASK_TITLES, ordered_cells, ordered_tasks
 from reproduce.analysis.table1 import STATISTICS
 from reproduce.experiment.profiles import format_replicates, replicate_of
+from reproduce.store.files import save_figure
 
 MIN_REPLICATES = 3
 LEVEL = 0.95             # of the prediction intervals
@@ -331,7 +332,7 @@ def plot_z(entries, path):
         ax.set_yticks(range(len(variants)), variants, fontsize=7)
         ax.set_title(f"{stat} test error: z of the published value", fontsize=9)
     fig.colorbar(image, ax=list(axes), shrink=0.6, label="z (published - our replicates)")
-    fig.savefig(path, dpi=120)
+    save_figure(fig, path, dpi=120)
 
 
 def to_markdown(floor, stand, entries, components, source="", replicates=(), judged=None):

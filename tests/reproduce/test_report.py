@@ -151,13 +151,15 @@ def test_the_commands_of_the_report_quote_their_paths():
     import argparse
     import shlex
 
-    from reproduce.analysis.report import commands
+    from pathlib import Path
+
+    from reproduce.cli.commands.report import part_commands
     from reproduce.cli.options import made_by
     from reproduce.experiment.profiles import get_profile
     from reproduce.experiment.readings import get_reading
     folder = "results/my results/l'été"
     reading, profile = get_reading("var0.09+cap25"), get_profile("quick")
-    for name, line in commands(folder, reading, profile).items():
+    for name, line in part_commands(Path(folder), reading, profile).items():
         words = shlex.split(line)
         option = "--results" if name == "report" else "--out"
         expected = f"{folder}/figures" if name.startswith("figure6") else folder

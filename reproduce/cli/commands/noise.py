@@ -26,12 +26,16 @@ from reproduce.cli.options import (
     UsageError,
     add_input_options,
     add_published_option,
+    check_out_dir,
     db_label,
     load_runs,
     made_by,
-    prepare_out_dir,
     published_table,
 )
+from reproduce.store.files import replacing, together, write_text
+
+NOISE_FILES = ("noise_summary.csv", "noise_floor.csv", "noise_table1.csv",
+               "noise_components.csv")
 
 
 def configure(parser):
@@ -92,7 +96,8 @@ def execute(args):
     runs = runs[noise.replicate_column(runs).isin(wanted).to_numpy()]
     ok = ok_runs(runs)
     others = _other_tables(args.judge) if args.judge is not None else None
-    out = prepare_out_dir(args.out)
+    out = check_out_dir(args.out, names=[*NOISE_FILES, "noise_readings.csv", "noise.md",
+                                         "noise_z.png"])
 
     tables = noise.replicate_tables(ok)
     floor = noise.pairwise_floor(tables)
@@ -108,20 +113,19 @@ def execute(args):
               f"replicates {format_replicates(wanted)} of `{db_label(args)}`"
               + (f", profile `{profile.name}`" if profile else "")
               + f".  Made by {made_by('noise', args, reading, profile, extra)}.")
-    written = []
-    for name, frame, fmt in (("noise_summary.csv", summary, "%.4f"),
-                             ("noise_floor.csv", stand.merge(floor, on=["scope", "measure"],
-                                                             suffixes=("", "_pairs")), "%.4f"),
-                             ("noise_table1.csv", entries, "%.4f"),
-                             ("noise_components.csv", components, "%.4f"),
-                             *((("noise_readings.csv", judged, "%.4f"),)
-                               if judged is not None else ())):
-        frame.to_csv(out / name, index=False, float_format=fmt)
-        written.append(out / name)
+    frames = dict(zip(NOISE_FILES, (summary, stand.merge(floor, on=["scope", "measure"],
+                                                          suffixes=("", "_pairs")),
+                                    entries, components)))
+    if judged is not None:
+        frames["noise_readings.csv"] = judged
     text = noise.to_markdown(floor, stand, entries, components, source, wanted, judged)
-    (out / "noise.md").write_text(text)
-    noise.plot_z(entries, out / "noise_z.png")
-    written += [out / "noise.md", out / "noise_z.png"]
+    with together():               # every file of the floor changes together, or none
+        for name, frame in frames.items():
+            with replacing(out / name) as temporary:
+                frame.to_csv(temporary, index=False, float_format="%.4f")
+        write_text(out / "noise.md", text)
+        noise.plot_z(entries, out / "noise_z.png")
+    written = [out / name for name in frames] + [out / "noise.md", out / "noise_z.png"]
     print(summary.to_string(index=False))
     print("wrote " + ", ".join(map(str, written)))
     return 0

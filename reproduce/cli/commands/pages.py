@@ -22,9 +22,10 @@ from reproduce.cli.options import (
     RELATIVE_PATHS,
     UsageError,
     add_published_option,
-    prepare_out_dir,
+    check_out_dir,
     published_table,
 )
+from reproduce.store.files import together, write_text
 
 
 def configure(parser):
@@ -75,14 +76,10 @@ def execute(args):
         print(f"{', '.join(map(str, stale))} {'differs' if len(stale) == 1 else 'differ'} "
               f"from what `{made_by}` makes: run it", flush=True)
         return 1
-    prepare_out_dir(out)
-    for path, content in wanted.items():
-        partial = path.with_name(f".{path.name}.tmp")
-        try:
-            partial.write_text(content)
-            partial.replace(path)                 # a failure leaves the old file as it was
-        except OSError as exc:
-            partial.unlink(missing_ok=True)
-            raise UsageError(f"cannot write {path} ({exc.strerror or exc})") from None
+    check_out_dir(out, names=[pages.PAGE])
+    with together():               # the page and the README change together, or neither
+        for path, content in wanted.items():
+            write_text(path, content)
+    for path in wanted:
         print(f"wrote {path}")
     return 0
