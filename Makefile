@@ -1,8 +1,9 @@
 # Every target is a thin call of `reproduce ...` (the console script of this package,
-# the same as `python -m reproduce ...`) or pytest.  `make test` and `make table1`
-# create .venv and install requirements.txt and the package (editable) when .venv is
-# missing or was installed from another requirements.txt or pyproject.toml (the
-# stamp's name is a hash of their contents, so a fresh clone installs once).
+# the same as `python -m reproduce ...`), pytest or ruff.  `make test` and `make table1`
+# create .venv and install requirements.txt (exact pins) and the package (editable, with
+# its extras `test` and `cluster`) when .venv is missing or was installed from another
+# requirements.txt or pyproject.toml (the stamp's name is a hash of their contents, so a
+# fresh clone installs once).
 
 PYTHON ?= python3.11
 VENV   := .venv
@@ -21,19 +22,29 @@ OUT       ?= results/$(PROFILE)/$(READING)
 
 SWEEP_TARGET = $(if $(SCHEDULER),--scheduler $(SCHEDULER),--workers $(WORKERS))
 
-.PHONY: install test table1 claims mechanisms claims-summary sweep sensitivity figure6 \
-        patterns bench clean
+.PHONY: install test test-fast lint table1 claims mechanisms claims-summary noise sweep \
+        sensitivity figure6 patterns bench clean
 
 install: $(STAMP)
 
 $(STAMP):
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -e .
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt \
+	    -e ".[test,cluster]"
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
+# everything (CI runs this); test-fast leaves out the tests marked slow (kill -9,
+# Ctrl-C, Dask, end to end) and takes under 2 minutes on 2 idle cores
 test: $(STAMP)
 	$(PY) -m pytest -q
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -m "not slow"
+
+# lint and import order (the suite runs it too: tests/test_hygiene.py)
+lint: $(STAMP)
+	$(PY) -m ruff check .
 
 # `make table1` resumes an interrupted sweep; PROFILE=quick|smoke, READING=<name>
 # (reproduce.experiment.readings), REPLICATES=0-4 (independent reruns; reproduce.experiment.profiles),
@@ -62,6 +73,12 @@ mechanisms: $(STAMP)
 claims-summary: $(STAMP)
 	$(REPRODUCE) claims-summary --results results/$(PROFILE)
 
+# the noise floor of Table I from the replicates in OUT's runs (REPLICATES=0-4 for
+# `make table1` first), every other reading under results/PROFILE judged against it
+noise: $(STAMP)
+	$(REPRODUCE) noise --db $(OUT)/runs.csv.gz --reading $(READING) --profile $(PROFILE) \
+	    --judge results/$(PROFILE) --out $(OUT)
+
 # the sensitivity study: the variance grid, then each other choice at variance STUDY_VARIANCE
 STUDY_PROFILE  ?= quick
 STUDY_VARIANCE ?= 0.09
@@ -79,4 +96,4 @@ bench: $(STAMP)
 	$(PY) -m bench.engines
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info
+	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache *.egg-info

@@ -7,7 +7,7 @@
 One epoch is what a training run does per epoch: forward and backward over the
 36 training sequences, one RProp- step, and the validation error.  PyBrain runs
 one network (``RPropMinusTrainer.train()`` then ``testOnData``); the batched
-engine trains M networks together (:func:`pybrain_ext.batched.train`, early
+engine trains M networks together (:func:`pybrain_ext.batched.training.train`, early
 stopping switched off so all M run every epoch; its set-up and final evaluation
 are included), and its time is divided by M.  Every number is the median over
 ``--repeats`` measurements; the ratio is PyBrain's time over the engine's.  The
@@ -21,9 +21,12 @@ import time
 
 import numpy as np
 
-from pybrain_ext.batched import Architecture, Sequences, train
-from pybrain_ext.network import build_network, initial_params
-from pybrain_ext.training import RPropSettings
+from pybrain_ext.batched.architecture import Architecture
+from pybrain_ext.batched.engine import Sequences
+from pybrain_ext.batched.layout import initial_params
+from pybrain_ext.batched.training import train
+from pybrain_ext.network import build_network
+from pybrain_ext.rprop import RPropSettings
 from reproduce.experiment.protocol import GRID_CELLS as CELLS
 from tasks import generate, split, to_pybrain
 
@@ -45,8 +48,8 @@ def pybrain_ms(cell, hidden, layers, epochs, repeats):
     train_ds, validation_ds = to_pybrain(train_part), to_pybrain(validation_part)
     times = []
     for repeat in range(repeats):
-        net = build_network(cell, train_part.indim, train_part.outdim, layers, hidden,
-                            seed=repeat)
+        v = train_part.variant
+        net = build_network(cell, v.indim, v.outdim, layers, hidden, seed=repeat)
         trainer = RPropMinusTrainer(net, dataset=train_ds)
         start = time.perf_counter()
         for _ in range(epochs):
@@ -59,7 +62,8 @@ def pybrain_ms(cell, hidden, layers, epochs, repeats):
 def batched_ms(cell, hidden, layers, models, epochs, repeats):
     """Median ms per model-epoch of the batched engine training ``models`` networks."""
     train_part, validation_part = _data()
-    arch = Architecture(cell, layers, hidden, "none", train_part.indim, train_part.outdim)
+    v = train_part.variant
+    arch = Architecture(cell, layers, hidden, "none", v.indim, v.outdim)
     train_data = Sequences.stack([train_part] * models, arch.indim, arch.outdim)
     validation_data = Sequences.stack([validation_part] * models, arch.indim, arch.outdim)
     # exactly `epochs` epochs for every network: max_epochs + 1 are run, and a

@@ -1,77 +1,41 @@
-"""The cell types: everything the code knows about each one, in one registry entry.
+"""The PyBrain layer of each cell type: what the registry adds on PyBrain's side.
 
-``CELL_TYPES`` maps a cell name (``lstm``, ``gru``, ``tanh``, ``sigmoid``,
-``relu``; docs/protocol.md §2) to its `CellType`: the PyBrain layer class the
-network builder stacks, the blocks of that layer's input, whether its
-recurrence lives inside the layer, the quantities `pybrain_ext.record.record`
-copies out of the layer's buffers (and how), and the batched engine's forward
-and backward steps.  The network builder, ``record``, the batched engine and
-the figures read this registry; no other code names a cell.
+Everything else the code knows about a cell type -- its blocks, recurrence,
+recorded quantities, the batched engine's steps, title and colour -- is its
+entry in :data:`pybrain_ext.batched.cells.CELL_TYPES`, which needs no PyBrain.
+Here ``CELL_LAYERS`` maps the same names to a `PyBrainLayer`: the layer class the
+network builder stacks, and how `pybrain_ext.record.record` reads the recorded
+quantities out of that layer's buffers.
 
 To add a cell type: write its PyBrain layer (as in :mod:`pybrain_ext.layers`),
-its batched forward and backward steps (as in :mod:`pybrain_ext.batched.cells`),
-and add one `CellType` here.  ``reproduce run --cell <name>`` trains it at
-once; the paper's grid sweeps the cell types named in ``reproduce.experiment.protocol``.
+its batched steps and `CellType` (as in :mod:`pybrain_ext.batched.cells`), and
+add one `PyBrainLayer` here.  ``reproduce run --cell <name>`` trains it at once;
+the paper's grid sweeps the cell types named in ``reproduce.experiment.protocol``.
 """
 from dataclasses import dataclass
 from typing import Callable
 
 from pybrain3.structure import LSTMLayer, SigmoidLayer, TanhLayer
 
-from pybrain_ext.batched import cells as steps
+from pybrain_ext.batched.cells import cell_type
 from pybrain_ext.layers import GRULayer, ReluLayer
 
 
 @dataclass(frozen=True)
-class CellType:
-    """One cell type.
+class PyBrainLayer:
+    """A cell type's PyBrain layer.
 
     Attributes
     ----------
-    name : str
-        The registry key, as configs and the results store name the cell.
     layer : type
         The PyBrain layer class of a hidden layer, built as ``layer(H, name=...)``.
-    blocks : tuple of str
-        The H-wide blocks of the layer's input, in PyBrain's order (LSTM:
-        input gate, forget gate, cell input, output gate); ``len(blocks)`` is
-        the number of inputs per unit.
-    recurrence_in_layer : bool
-        True when the layer owns its recurrent weights, one ``H x H`` matrix
-        per block (the GRU's ``U_r, U_z, U_h``); False when a recurrent
-        ``FullConnection`` from the layer to itself feeds all its blocks.
-    quantities : tuple of str
-        What `pybrain_ext.record.record` records per unit and step, in the
-        order figures draw it.
-    gates : tuple of str
-        Those of `quantities` that are sigmoid gates, i.e. lie in (0, 1).
     buffers : callable
-        ``buffers(layer, steps) -> {quantity: (steps, H) array}``: the
-        quantities, read from the PyBrain layer's own buffers after a sequence
+        ``buffers(layer, steps) -> {quantity: (steps, H) array}``: the cell type's
+        ``quantities``, read from the PyBrain layer's own buffers after a sequence
         of ``steps`` steps.
-    steps : pybrain_ext.batched.cells.Cell
-        The batched engine's forward and backward steps and how its
-        pre-activation blocks map onto PyBrain's weight blocks.
-    title : str
-        The name figures print.
     """
-    name: str
     layer: type
-    blocks: tuple
-    recurrence_in_layer: bool
-    quantities: tuple
-    gates: tuple
     buffers: Callable
-    steps: steps.Cell
-    title: str
-
-    def __post_init__(self):
-        if set(self.steps.record) != set(self.quantities):
-            raise ValueError(f"cell {self.name!r}: the batched steps record "
-                             f"{sorted(self.steps.record)}, not the quantities "
-                             f"{sorted(self.quantities)}")
-        if not set(self.gates) <= set(self.quantities):
-            raise ValueError(f"cell {self.name!r}: gates {self.gates} are not all quantities")
 
 
 def lstm_buffers(layer, steps):
@@ -98,47 +62,26 @@ def activation_buffers(layer, steps):
     return {"h": layer.outputbuffer[:steps]}
 
 
-def simple_cell(name, layer, forward, backward):
-    """The `CellType` of a layer of one activation function per unit (tanh, relu, ...)."""
-    return CellType(name, layer, blocks=("h",), recurrence_in_layer=False, quantities=("h",),
-                    gates=(), buffers=activation_buffers,
-                    steps=steps.Cell(forward, backward, ((0, 0),), (), {"h": ("h", None)}),
-                    title=name)
+def simple_layer(layer):
+    """The `PyBrainLayer` of a layer of one activation function per unit (tanh, relu, ...)."""
+    return PyBrainLayer(layer, activation_buffers)
 
 
-CELL_TYPES = {cell.name: cell for cell in (
-    # lstm: PyBrain's LSTMLayer without peepholes.  Recorded: input, forget and output
-    # gates, cell input g = tanh(a_g), cell state, output.  The batched step sees
-    # PyBrain's input blocks [i, f, g, o] as [i, f, o, g] (the sigmoid gates adjacent).
-    CellType("lstm", LSTMLayer, blocks=("i", "f", "g", "o"), recurrence_in_layer=False,
-             quantities=("i", "f", "o", "g", "c", "h"), gates=("i", "f", "o"),
-             buffers=lstm_buffers,
-             steps=steps.Cell(steps.lstm_forward, steps.lstm_backward,
-                              blocks=((0, 0), (1, 1), (3, 3), (2, 2)),
-                              buffers=("act", "c", "tc"),
-                              record={"i": ("act", 0), "f": ("act", 1), "o": ("act", 2),
-                                      "g": ("act", 3), "c": ("c", None), "h": ("h", None)}),
-             title="LSTM"),
-    # gru: pybrain_ext.layers.GRULayer.  Recorded: reset and update gates, candidate
-    # h-hat, output.  PyBrain's input is [a_r, a_z, a_h] and its own weights
-    # [U_r; U_z; U_h]; the batched step sees [a_r + U_r h, a_z + U_z h, U_h h, a_h].
-    CellType("gru", GRULayer, blocks=("r", "z", "hhat"), recurrence_in_layer=True,
-             quantities=("r", "z", "hhat", "h"), gates=("r", "z"), buffers=gru_buffers,
-             steps=steps.Cell(steps.gru_forward, steps.gru_backward,
-                              blocks=((0, 0), (1, 1), (2, None), (None, 2)),
-                              buffers=("act", "tc"),
-                              record={"r": ("act", 0), "z": ("act", 1), "hhat": ("tc", None),
-                                      "h": ("h", None)}),
-             title="GRU"),
-    simple_cell("tanh", TanhLayer, steps.tanh_forward, steps.tanh_backward),
-    simple_cell("sigmoid", SigmoidLayer, steps.sigmoid_forward, steps.sigmoid_backward),
-    simple_cell("relu", ReluLayer, steps.relu_forward, steps.relu_backward),
-)}
+CELL_LAYERS = {
+    "lstm": PyBrainLayer(LSTMLayer, lstm_buffers),      # without peepholes
+    "gru": PyBrainLayer(GRULayer, gru_buffers),
+    "tanh": simple_layer(TanhLayer),
+    "sigmoid": simple_layer(SigmoidLayer),
+    "relu": simple_layer(ReluLayer),
+}
 
 
-def cell_type(name):
-    """The `CellType` called `name`, or ValueError naming the registered ones."""
+def layer_of(name):
+    """The `PyBrainLayer` of cell type `name`, or ValueError (an unknown cell, or a
+    registered one without a PyBrain layer)."""
+    cell_type(name)
     try:
-        return CELL_TYPES[name]
-    except (KeyError, TypeError):
-        raise ValueError(f"unknown cell {name!r}; allowed: {', '.join(CELL_TYPES)}") from None
+        return CELL_LAYERS[name]
+    except KeyError:
+        raise ValueError(f"cell {name!r} has no PyBrain layer in pybrain_ext.cells."
+                         f"CELL_LAYERS; it has: {', '.join(CELL_LAYERS)}") from None

@@ -8,11 +8,29 @@ that this project uses (networks, layers, data sets, trainers, gradient
 descent, the test helpers) ask scipy for, and mends the float indexing.
 Nothing that scipy or numpy still defines is touched.
 
-Calling :func:`install` more than once is harmless; ``import pybrain_ext``
-calls it before anything imports ``pybrain3``.
+The fixes are applied as PyBrain is imported, not before: :func:`install`
+puts a finder first on ``sys.meta_path`` that restores scipy's names just before
+``pybrain3``'s first module runs, and mends each of the data set modules right
+after it has run.  ``import pybrain_ext`` (or any of its modules) calls
+:func:`install`, which costs nothing until ``pybrain3`` is imported: so a module
+may import ``pybrain3`` and ``pybrain_ext`` in either order (as an import sorter
+leaves them), and ``import pybrain_ext.batched`` loads neither PyBrain nor scipy.
+
+What stays impossible: ``from pybrain3.structure import LSTMLayer`` in a process
+that has imported nothing of ``pybrain_ext`` before it.  PyBrain 3.0.4 says
+``from scipy import reshape, dot, outer`` while ``pybrain3`` itself is being
+imported (``structure/connections/full.py``), so only code that runs before it can
+put those names back: code run at interpreter start (a ``.pth`` file or
+``sitecustomize``), or edits to the installed PyBrain.  This package does neither;
+the test suite imports ``pybrain_ext`` in its root ``conftest.py``.
+
+Calling :func:`install` more than once is harmless.
 """
+import importlib.abc
+import importlib.machinery
+import sys
+
 import numpy as np
-import scipy
 
 # name scipy lost -> (what PyBrain means by it, the pybrain3 files that ask for it)
 _SCIPY_ALIASES = {
@@ -64,19 +82,15 @@ _SCIPY_ALIASES = {
                         "datasets/dataset.py, auxiliary/gradientdescent.py, tests/helpers.py"),
 }
 
-_installed = False
-
 
 def _restore_scipy_aliases():
+    import scipy
     for name, (obj, _files) in _SCIPY_ALIASES.items():
         if not hasattr(scipy, name):  # never shadow something scipy still has
             setattr(scipy, name, obj)
 
 
-def _mend_datasets():
-    from pybrain3.datasets.importance import ImportanceDataSet
-    from pybrain3.datasets.sequential import SequentialDataSet
-
+def _mend_sequential(module):
     # datasets/sequential.py: the sequence starts are stored in a float field and
     # used directly as slice bounds; numpy >= 1.12 refuses float indices.
     def _getSequenceField(self, index, field):
@@ -89,8 +103,10 @@ def _mend_datasets():
             raise IndexError("sequence does not exist.")
         return self.getField(field)[starts[index]:starts[index + 1]]
 
-    SequentialDataSet._getSequenceField = _getSequenceField
+    module.SequentialDataSet._getSequenceField = _getSequenceField
 
+
+def _mend_importance(module):
     # datasets/importance.py: `importance == None` on an array is elementwise
     # under numpy >= 1.13, so `if` on it raises for any importance vector.
     def addSample(self, inp, target, importance=None):
@@ -99,14 +115,52 @@ def _mend_datasets():
             importance = np.ones(len(target))
         self.appendLinked(inp, target, importance)
 
-    ImportanceDataSet.addSample = addSample
+    module.ImportanceDataSet.addSample = addSample
+
+
+# pybrain3 module -> its mending, applied as soon as the module has run
+_MENDS = {"pybrain3.datasets.sequential": _mend_sequential,
+          "pybrain3.datasets.importance": _mend_importance}
+
+
+class _MendingLoader(importlib.abc.Loader):
+    """Runs a module with its own loader, then mends it."""
+
+    def __init__(self, loader, mend):
+        self._loader, self._mend = loader, mend
+
+    def create_module(self, spec):
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module):
+        self._loader.exec_module(module)
+        self._mend(module)
+
+
+class _PyBrainFinder(importlib.abc.MetaPathFinder):
+    """Applies the fixes as ``pybrain3`` is imported (finds nothing itself)."""
+
+    def find_spec(self, name, path, target=None):
+        if name == "pybrain3":
+            _restore_scipy_aliases()
+        elif name in _MENDS:
+            spec = importlib.machinery.PathFinder.find_spec(name, path, target)
+            if spec is not None and spec.loader is not None:
+                spec.loader = _MendingLoader(spec.loader, _MENDS[name])
+            return spec
+        return None
 
 
 def install():
-    """Apply the compatibility fixes (idempotent)."""
-    global _installed
-    if _installed:
-        return
-    _restore_scipy_aliases()
-    _mend_datasets()
-    _installed = True
+    """Apply the compatibility fixes to ``pybrain3`` when it is imported (idempotent).
+
+    Imports nothing: the fixes run when ``pybrain3`` is imported, or at once for
+    the parts of it that already are.
+    """
+    if not any(isinstance(finder, _PyBrainFinder) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _PyBrainFinder())
+    if "pybrain3" in sys.modules:
+        _restore_scipy_aliases()
+    for name, mend in _MENDS.items():
+        if name in sys.modules:
+            mend(sys.modules[name])

@@ -15,7 +15,7 @@ of GiB) with a message instead of a ``MemoryError`` from deep inside PyBrain.
 """
 import os
 
-from pybrain_ext.cells import cell_type
+from pybrain_ext.batched.cells import cell_type
 
 # float64 copies of the parameter vector either engine keeps per network (see above).
 _PARAMETER_COPIES = 10

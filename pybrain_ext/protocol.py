@@ -1,6 +1,6 @@
 """The protocol's network and training constants (docs/protocol.md §2-3), in one place.
 
-The cell types themselves are the registry ``pybrain_ext.cells.CELL_TYPES``;
+The cell types themselves are the registry ``pybrain_ext.batched.cells.CELL_TYPES``;
 task constants are in ``tasks.protocol``, those of the grid, Table I and the
 figures in ``reproduce.experiment.protocol``.  This module imports nothing.  Values
 marked [choice] are ours, not the paper's.

@@ -1,10 +1,10 @@
 """Every internal quantity of a PyBrain network, step by step and unit by unit.
 
-Runs a network made by :func:`pybrain_ext.build_network` over symbol sequences
+Runs a network made by :func:`pybrain_ext.network.build_network` over symbol sequences
 and copies, after each sequence, what the layers themselves kept in their
 per-time-step buffers -- the numbers PyBrain computed, not a re-computation::
 
-    from pybrain_ext import build_network
+    from pybrain_ext.network import build_network
     from pybrain_ext.record import record
 
     net = build_network("lstm", indim=3, outdim=2, layers=2, hidden=5, skip="both")
@@ -13,14 +13,15 @@ per-time-step buffers -- the numbers PyBrain computed, not a re-computation::
     rec["out"]["y"]                        # (S, T, 2) softmax outputs
 
 The dictionary has the same form as the batched engine's
-``pybrain_ext.batched.record(arch, params, inputs)``, so the two can be
+``pybrain_ext.batched.engine.record(arch, params, inputs)``, so the two can be
 compared key by key: one entry ``hidden<i>`` per hidden layer with the
 quantities its cell type records (``CELL_TYPES[cell].quantities``, read from the
-layer's buffers by ``CELL_TYPES[cell].buffers``), and ``out`` with ``y``.
+layer's buffers by ``CELL_LAYERS[cell].buffers``), and ``out`` with ``y``.
 """
 import numpy as np
 
-from pybrain_ext.cells import CELL_TYPES
+from pybrain_ext.batched.cells import CELL_TYPES
+from pybrain_ext.cells import CELL_LAYERS
 
 
 def hidden_layers(net):
@@ -35,18 +36,18 @@ def hidden_layers(net):
     count = sum(1 for n in names if n.startswith("hidden"))
     expected = {"in", "out", "bias"} | {f"hidden{i}" for i in range(count)}
     if count == 0 or names != expected:
-        raise ValueError("record needs a network made by pybrain_ext.build_network "
+        raise ValueError("record needs a network made by pybrain_ext.network.build_network "
                          f"(modules in, hidden0.., out, bias); got modules {sorted(names)}")
     layers = []
     for i in range(count):
         layer = net[f"hidden{i}"]
         # the exact layer class (TanhLayer and friends are not subclasses of each other)
-        cell = next((c for c in CELL_TYPES.values() if type(layer) is c.layer), None)
+        cell = next((name for name, c in CELL_LAYERS.items() if type(layer) is c.layer), None)
         if cell is None or getattr(layer, "peepholes", False):
             raise ValueError(f"hidden{i} is a {type(layer).__name__}; record knows "
-                             f"{', '.join(c.layer.__name__ for c in CELL_TYPES.values())} "
+                             f"{', '.join(c.layer.__name__ for c in CELL_LAYERS.values())} "
                              "(no peepholes)")
-        layers.append((f"hidden{i}", cell.name))
+        layers.append((f"hidden{i}", cell))
     return layers
 
 
@@ -60,7 +61,7 @@ def record(net, inputs):
     Parameters
     ----------
     net : pybrain3 RecurrentNetwork
-        Made by :func:`pybrain_ext.build_network` (any cell, depth, skip) and
+        Made by :func:`pybrain_ext.network.build_network` (any cell, depth, skip) and
         holding the parameters to inspect.
     inputs : array_like of int, shape (S, T)
         Input symbols in ``{0..net.indim - 1}``: S sequences of T steps.
@@ -101,7 +102,7 @@ def record(net, inputs):
         for t in range(steps):
             net.activate(codes[x[s, t]])
         for name, cell in layers:
-            for q, values in CELL_TYPES[cell].buffers(net[name], steps).items():
+            for q, values in CELL_LAYERS[cell].buffers(net[name], steps).items():
                 result[name][q][s] = values
         result["out"]["y"][s] = out.outputbuffer[:steps]
     net.reset()

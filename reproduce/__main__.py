@@ -1,6 +1,6 @@
 """``python -m reproduce <command> ...``, the same as ``reproduce <command> ...``."""
 import sys
 
-from reproduce.cli import main
+from reproduce.cli.main import MODULE_PROG, main
 
-sys.exit(main(prog="python -m reproduce"))
+sys.exit(main(prog=MODULE_PROG))

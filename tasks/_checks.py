@@ -1,7 +1,8 @@
-"""The check of symbol arrays shared by the task rules (numbers: `checks.check_number`)."""
+"""The check of symbol arrays shared by the task rules (numbers:
+`pybrain_ext.checks.check_number`)."""
 import numpy as np
 
-from checks import check_number
+from pybrain_ext.checks import check_number
 
 
 def check_symbols(x, k):

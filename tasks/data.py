@@ -6,7 +6,7 @@ from typing import Optional
 
 import numpy as np
 
-from checks import check_number, set_checked
+from pybrain_ext.checks import check_number, set_checked
 from tasks.protocol import DATA_SEED, N_SEQUENCES, SEQUENCE_LENGTH, SPLIT
 from tasks.registry import TASKS
 from tasks.variants import Variant
@@ -22,15 +22,17 @@ class TaskData:
 
     Made by `generate` (all sequences) or `split` (a block of them); the
     parameters it was made from are kept beside the arrays, so
-    ``generate(task, k, steps_back, n_sequences, length, seed)`` rebuilds
-    the parent data set and ``rows`` says which of its sequences these are.
-    Construction validates shapes, dtypes and ranges and makes read-only
-    copies of the arrays.  Equality is identity (compare arrays explicitly).
+    ``generate(variant.task, variant.k, variant.steps_back, n_sequences,
+    length, seed)`` rebuilds the parent data set and ``rows`` says which of its
+    sequences these are.  Construction validates shapes, dtypes and ranges and
+    makes read-only copies of the arrays.  Equality is identity (compare arrays
+    explicitly).
 
     Attributes
     ----------
-    task, k, steps_back : str, int, int or None
-        The variant (see `Variant`).
+    variant : Variant
+        The task variant (task, k, steps_back); its ``indim`` and ``outdim`` are
+        the data set's one-hot input and output sizes.
     n_sequences, length, seed : int
         The `generate` call that made the parent data set.
     inputs : ndarray of int64, shape (n, T)
@@ -45,9 +47,7 @@ class TaskData:
         set gives tuples).
     """
 
-    task: str
-    k: int
-    steps_back: Optional[int]
+    variant: Variant
     n_sequences: int
     length: int
     seed: int
@@ -57,12 +57,12 @@ class TaskData:
     rows: Optional[object] = None
 
     def __post_init__(self):
-        variant = Variant(self.task, self.k, self.steps_back)
+        if not isinstance(self.variant, Variant):
+            raise ValueError(f"variant must be a tasks.Variant; got {self.variant!r}")
+
         def set_(name, value):  # the dataclass is frozen; normalise through object.__setattr__
             object.__setattr__(self, name, value)
 
-        set_("k", variant.k)
-        set_("steps_back", variant.steps_back)
         set_checked(self, "n_sequences", int, minimum=1)
         set_checked(self, "length", int, minimum=1)
         set_checked(self, "seed", int, minimum=0)
@@ -92,34 +92,15 @@ class TaskData:
             array = np.array(array, dtype=bool if kind == "bool" else np.int64)
             array.flags.writeable = False
             set_(name, array)
-        if self.inputs.size and (self.inputs.min() < 0 or self.inputs.max() >= self.k):
-            raise ValueError(f"inputs must lie in {{0..{self.k - 1}}}; "
+        k, outdim = self.variant.k, self.variant.outdim
+        if self.inputs.size and (self.inputs.min() < 0 or self.inputs.max() >= k):
+            raise ValueError(f"inputs must lie in {{0..{k - 1}}}; "
                              f"got values in [{self.inputs.min()}, {self.inputs.max()}]")
-        if self.targets.size and (self.targets.min() < 0 or self.targets.max() >= self.outdim):
-            raise ValueError(f"targets must lie in {{0..{self.outdim - 1}}}; "
+        if self.targets.size and (self.targets.min() < 0 or self.targets.max() >= outdim):
+            raise ValueError(f"targets must lie in {{0..{outdim - 1}}}; "
                              f"got values in [{self.targets.min()}, {self.targets.max()}]")
         if np.any(self.targets[~self.mask] != 0):
             raise ValueError("targets must be 0 at masked steps")
-
-    @property
-    def variant(self):
-        """The `Variant` (task, k, steps_back) of this data set."""
-        return Variant(self.task, self.k, self.steps_back)
-
-    @property
-    def variant_id(self):
-        """The variant's stable id, e.g. ``fdr-n3-k4``."""
-        return self.variant.id
-
-    @property
-    def indim(self):
-        """Input (one-hot) dimension, k."""
-        return self.k
-
-    @property
-    def outdim(self):
-        """Number of target classes: k, or 2 for multiswitch."""
-        return TASKS[self.task].outdim(self.k)
 
 
 def _data_rng(variant, seed):
@@ -188,8 +169,7 @@ def generate(task, k, steps_back=None, n_sequences=N_SEQUENCES, length=SEQUENCE_
     inputs = _data_rng(variant, seed).integers(0, variant.k, size=(n_sequences, length),
                                                dtype=np.int64)        # (n, T)
     targets, mask = TASKS[variant.task](inputs, variant.k, variant.steps_back)
-    return TaskData(variant.task, variant.k, variant.steps_back, n_sequences, length, seed,
-                    inputs, targets, mask)
+    return TaskData(variant, n_sequences, length, seed, inputs, targets, mask)
 
 
 def split_sizes(n):

@@ -1,7 +1,7 @@
 """Fixed Delay Recall (paper Section III, Fig. 1; docs/protocol.md §1)."""
 import numpy as np
 
-from checks import check_number
+from pybrain_ext.checks import check_number
 from tasks._checks import check_symbols
 
 

@@ -17,18 +17,19 @@ def _importance_dataset_class():
 def to_pybrain(data, untargeted="masked"):
     """The data set as a PyBrain ``ImportanceDataSet``, one sequence per row.
 
-    Inputs and targets are one-hot (``data.indim`` and ``data.outdim``
-    wide); the importance of a step is its mask repeated over the output
+    Inputs and targets are one-hot (``data.variant.indim`` and
+    ``data.variant.outdim`` wide); the importance of a step is its mask repeated over the output
     dimensions (1.0 or 0.0), and a masked step's target is the zero vector,
     so masked steps add nothing to PyBrain's error or gradient (docs/protocol.md §1).
     With ``untargeted="zero_target"`` every step has importance 1, so the
     steps without a target count with the zero target vector, as in a plain
-    ``SequentialDataSet`` (``pybrain_ext.training.UNTARGETED_STEPS``).
+    ``SequentialDataSet`` (``pybrain_ext.rprop.UNTARGETED_STEPS``); with
+    ``"class0_target"`` they count with the one-hot target of class 0 (docs/protocol.md §7).
 
     Parameters
     ----------
     data : TaskData
-    untargeted : {"masked", "zero_target"}
+    untargeted : {"masked", "zero_target", "class0_target"}
 
     Returns
     -------
@@ -36,17 +37,21 @@ def to_pybrain(data, untargeted="masked"):
         ``data.inputs.shape[0]`` sequences of ``data.length`` samples.
     """
     ImportanceDataSet = _importance_dataset_class()
-    from pybrain_ext.training import check_untargeted
+    from pybrain_ext.rprop import check_untargeted
     check_untargeted(untargeted)
-    dataset = ImportanceDataSet(data.indim, data.outdim)
-    in_codes, out_codes = np.eye(data.indim), np.eye(data.outdim)
+    indim, outdim = data.variant.indim, data.variant.outdim
+    dataset = ImportanceDataSet(indim, outdim)
+    in_codes, out_codes = np.eye(indim), np.eye(outdim)
     for inputs, targets, mask in zip(data.inputs, data.targets, data.mask):  # each (T,)
         dataset.newSequence()
         defined = mask[:, None].astype(float)                                   # (T, 1)
-        importance = np.ones((len(mask), data.outdim)) if untargeted == "zero_target" \
-            else np.repeat(defined, data.outdim, axis=1)                        # (T, outdim)
+        importance = np.repeat(defined, outdim, axis=1) if untargeted == "masked" \
+            else np.ones((len(mask), outdim))                                   # (T, outdim)
         one_hot_inputs = in_codes[inputs]                                       # (T, indim)
-        one_hot_targets = out_codes[targets] * defined                          # (T, outdim)
+        if untargeted == "class0_target":
+            one_hot_targets = out_codes[np.where(mask, targets, 0)]            # (T, outdim)
+        else:
+            one_hot_targets = out_codes[targets] * defined                      # (T, outdim)
         for sample in zip(one_hot_inputs, one_hot_targets, importance):
             dataset.appendLinked(*sample)
     return dataset

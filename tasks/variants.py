@@ -2,14 +2,15 @@
 
 A `Variant` has a stable string id (``fdr-n3-k4``, ``ddr-k3``, ...) that
 names its data set in configs and the results store and seeds its random
-stream (see `tasks.generate`).
+stream (see `tasks.generate`), and the input and output sizes of its networks
+(``indim``, ``outdim``).  A data set (`tasks.TaskData`) carries its variant.
 """
 import re
 from dataclasses import dataclass
 from typing import Optional
 
-from checks import set_checked
-from tasks.protocol import DATA_SEED, FDR_STEPS_BACK, N_SEQUENCES, SEQUENCE_LENGTH, VARIANT_K
+from pybrain_ext.checks import set_checked
+from tasks.protocol import FDR_STEPS_BACK, VARIANT_K
 from tasks.registry import TASKS
 
 # The Table I values of steps_back for the tasks that take it.
@@ -79,12 +80,6 @@ class Variant:
     def outdim(self):
         """Number of target classes."""
         return TASKS[self.task].outdim(self.k)
-
-    def generate(self, n_sequences=N_SEQUENCES, length=SEQUENCE_LENGTH, seed=DATA_SEED):
-        """This variant's data set: `tasks.generate` with this variant's parameters."""
-        from tasks.data import generate  # tasks.data imports this module
-        return generate(self.task, self.k, self.steps_back,
-                        n_sequences=n_sequences, length=length, seed=seed)
 
 
 def variants():

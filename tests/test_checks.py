@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from checks import check_number, describe, set_checked
+from pybrain_ext.checks import check_number, describe, set_checked
 
 
 @pytest.mark.parametrize("value, kind, bounds, expected", [

@@ -1,17 +1,19 @@
 """A new cell type and a new task are one registry entry plus their functions each.
 
-The test adds a softsign cell (``x / (1 + |x|)``: a PyBrain layer and the batched
-engine's two steps) and a "previous symbol" task (a rule function), touching no
-source file, and trains them through both engines, the command line included.
+The test adds a softsign cell (``x / (1 + |x|)``: the batched engine's two steps in
+the cell registry, a PyBrain layer beside it) and a "previous symbol" task (a rule
+function), touching no source file, and trains them through both engines, the command
+line included.
 """
 import numpy as np
 import pytest
 from pybrain3.structure.modules.neuronlayer import NeuronLayer
 
 import tasks
-from pybrain_ext.batched import Architecture
-from pybrain_ext.batched import record as batched_record
-from pybrain_ext.cells import CELL_TYPES, simple_cell
+from pybrain_ext.batched.architecture import Architecture
+from pybrain_ext.batched.cells import CELL_TYPES, simple_cell
+from pybrain_ext.batched.engine import record as batched_record
+from pybrain_ext.cells import CELL_LAYERS, simple_layer
 from pybrain_ext.record import record
 from reproduce.analysis.figures import activity_columns, activity_of, draw_activity
 from reproduce.cli import main
@@ -54,7 +56,8 @@ def previous(x, k):
 @pytest.fixture
 def registered(monkeypatch):
     monkeypatch.setitem(CELL_TYPES, "softsign", simple_cell(
-        "softsign", SoftsignLayer, softsign_forward, softsign_backward))
+        "softsign", softsign_forward, softsign_backward))
+    monkeypatch.setitem(CELL_LAYERS, "softsign", simple_layer(SoftsignLayer))
     monkeypatch.setitem(TASKS, "previous", TaskSpec("previous", previous, "the tests"))
 
 

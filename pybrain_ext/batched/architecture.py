@@ -1,15 +1,15 @@
 """What a batch of networks shares: their architecture and PyBrain's parameter layout.
 
-An :class:`Architecture` is everything :func:`pybrain_ext.build_network` is
-given apart from the seed; its :meth:`~Architecture.layout` is derived from
+An :class:`Architecture` is everything :func:`pybrain_ext.network.build_network`
+is given apart from the seed; its :meth:`~Architecture.layout` is derived from
 PyBrain's own rule for ordering a network's parameters, and equals
 ``param_layout(build_network(...))`` (a test checks every cell, depth and skip).
 """
 import math
 from dataclasses import dataclass
 
-from pybrain_ext.cells import CELL_TYPES
-from pybrain_ext.network import ParamBlock, check_architecture
+from pybrain_ext.batched.cells import CELL_TYPES
+from pybrain_ext.batched.layout import ParamBlock, check_architecture
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,15 @@ above, the output and step t+1 through the recurrent weights, and ``carry``,
 what step t+1 passed on; it writes the error on ``pre`` into ``delta`` (same
 block layout) and returns the carry for step t-1.  All errors are PyBrain's:
 minus the gradient.
+
+:data:`CELL_TYPES` is the registry of cell types: for each name (``lstm``,
+``gru``, ``tanh``, ``sigmoid``, ``relu``; docs/protocol.md §2) its `CellType`
+holds everything the code knows about the cell -- its steps here, its compiled
+passes' code, the blocks of its input, what a recording holds, its title, Table
+I label and plot colour -- except the PyBrain layer class, which
+:data:`pybrain_ext.cells.CELL_LAYERS` adds per name.  This module imports numpy
+only; the engine, the network builder, the figures and the tables read it.
 """
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Callable, NamedTuple, Optional
 
@@ -164,24 +171,106 @@ class Cell:
     record: dict
 
 
-class _RegisteredSteps(Mapping):
-    """``cell name -> Cell`` of every cell type in the registry
-    (:data:`pybrain_ext.cells.CELL_TYPES`, whose entries hold the `Cell` objects), read
-    at each lookup, so a cell type added there is found here."""
+@dataclass(frozen=True)
+class CellType:
+    """One cell type: everything the code knows about it except its PyBrain layer.
 
-    @staticmethod
-    def _types():
-        from pybrain_ext.cells import CELL_TYPES  # the registry imports this module
-        return CELL_TYPES
+    Attributes
+    ----------
+    name : str
+        The registry key, as configs and the results store name the cell.
+    blocks : tuple of str
+        The H-wide blocks of a hidden layer's input, in PyBrain's order (LSTM:
+        input gate, forget gate, cell input, output gate); ``len(blocks)`` is
+        the number of inputs per unit.
+    recurrence_in_layer : bool
+        True when the layer owns its recurrent weights, one ``H x H`` matrix
+        per block (the GRU's ``U_r, U_z, U_h``); False when a recurrent
+        ``FullConnection`` from the layer to itself feeds all its blocks.
+    quantities : tuple of str
+        What a recording (``pybrain_ext.record.record``, the batched
+        ``record``) holds per unit and step, in the order figures draw it.
+    gates : tuple of str
+        Those of `quantities` that are sigmoid gates, i.e. lie in (0, 1).
+    steps : Cell
+        The batched engine's forward and backward steps and how its
+        pre-activation blocks map onto PyBrain's weight blocks.
+    kernel : int or None
+        The code of the cell's compiled passes in :mod:`pybrain_ext.batched.kernels`;
+        None: the engine runs `steps` (numpy) only.
+    title : str
+        The name figures print.
+    label : str
+        Table I's column label (the published table's own).
+    colour : str or None
+        The cell's colour in every plot (a matplotlib colour; None: matplotlib's next).
+    """
+    name: str
+    blocks: tuple
+    recurrence_in_layer: bool
+    quantities: tuple
+    gates: tuple
+    steps: Cell
+    kernel: Optional[int] = None
+    title: str = ""
+    label: str = ""
+    colour: Optional[str] = None
 
-    def __getitem__(self, cell):
-        return self._types()[cell].steps
+    def __post_init__(self):
+        if set(self.steps.record) != set(self.quantities):
+            raise ValueError(f"cell {self.name!r}: the batched steps record "
+                             f"{sorted(self.steps.record)}, not the quantities "
+                             f"{sorted(self.quantities)}")
+        if not set(self.gates) <= set(self.quantities):
+            raise ValueError(f"cell {self.name!r}: gates {self.gates} are not all quantities")
+        for name in ("title", "label"):
+            if not getattr(self, name):
+                object.__setattr__(self, name, self.name)
 
-    def __iter__(self):
-        return iter(self._types())
 
-    def __len__(self):
-        return len(self._types())
+def simple_cell(name, forward, backward, kernel=None, label="", colour=None):
+    """The `CellType` of a layer of one activation function per unit (tanh, relu, ...),
+    whose only quantity is its output ``h``."""
+    return CellType(name, blocks=("h",), recurrence_in_layer=False, quantities=("h",),
+                    gates=(), steps=Cell(forward, backward, ((0, 0),), (), {"h": ("h", None)}),
+                    kernel=kernel, label=label, colour=colour)
 
 
-CELL_STEPS = _RegisteredSteps()
+# The registry, in the order of the compiled passes' codes.  To add a cell type: its
+# steps (as above), one entry here, and its PyBrain layer in pybrain_ext.cells.CELL_LAYERS.
+CELL_TYPES = {cell.name: cell for cell in (
+    # lstm: PyBrain's LSTMLayer without peepholes.  Recorded: input, forget and output
+    # gates, cell input g = tanh(a_g), cell state, output.  The batched step sees
+    # PyBrain's input blocks [i, f, g, o] as [i, f, o, g] (the sigmoid gates adjacent).
+    CellType("lstm", blocks=("i", "f", "g", "o"), recurrence_in_layer=False,
+             quantities=("i", "f", "o", "g", "c", "h"), gates=("i", "f", "o"),
+             steps=Cell(lstm_forward, lstm_backward,
+                        blocks=((0, 0), (1, 1), (3, 3), (2, 2)),
+                        buffers=("act", "c", "tc"),
+                        record={"i": ("act", 0), "f": ("act", 1), "o": ("act", 2),
+                                "g": ("act", 3), "c": ("c", None), "h": ("h", None)}),
+             kernel=0, title="LSTM", colour="tab:blue"),
+    # gru: pybrain_ext.layers.GRULayer.  Recorded: reset and update gates, candidate
+    # h-hat, output.  PyBrain's input is [a_r, a_z, a_h] and its own weights
+    # [U_r; U_z; U_h]; the batched step sees [a_r + U_r h, a_z + U_z h, U_h h, a_h].
+    CellType("gru", blocks=("r", "z", "hhat"), recurrence_in_layer=True,
+             quantities=("r", "z", "hhat", "h"), gates=("r", "z"),
+             steps=Cell(gru_forward, gru_backward,
+                        blocks=((0, 0), (1, 1), (2, None), (None, 2)),
+                        buffers=("act", "tc"),
+                        record={"r": ("act", 0), "z": ("act", 1), "hhat": ("tc", None),
+                                "h": ("h", None)}),
+             kernel=1, title="GRU", colour="tab:green"),
+    simple_cell("tanh", tanh_forward, tanh_backward, kernel=2, colour="tab:purple"),
+    simple_cell("sigmoid", sigmoid_forward, sigmoid_backward, kernel=3, label="sig",
+                colour="tab:orange"),
+    simple_cell("relu", relu_forward, relu_backward, kernel=4, colour="tab:red"),
+)}
+
+
+def cell_type(name):
+    """The `CellType` called `name`, or ValueError naming the registered ones."""
+    try:
+        return CELL_TYPES[name]
+    except (KeyError, TypeError):
+        raise ValueError(f"unknown cell {name!r}; allowed: {', '.join(CELL_TYPES)}") from None

@@ -11,10 +11,10 @@ input ``X`` (``# (models, H + F, (T+1) * seqs)``) whose column block t holds
 ``[h_{t-1}; h_t of the layer below; one-hot input_t]`` (the parts the layer
 has; ``h_{-1} = 0``), and the layer's weights are packed into one matrix
 ``V`` (``# (models, B * H, H + F)``) with rows in the cell's block order
-(:data:`~pybrain_ext.batched.cells.CELL_STEPS`), so a step's pre-activation
-is one matrix product ``V @ X[block t]``, a step of the backward pass one
-``V^T @ delta_t``, and the weights' derivatives the sum of ``delta_t X[block t]^T``
-over the steps.  Hidden layers are computed bottom-up, each
+(``CELL_TYPES[cell].steps.blocks``, :mod:`pybrain_ext.batched.cells`), so a
+step's pre-activation is one matrix product ``V @ X[block t]``, a step of the
+backward pass one ``V^T @ delta_t``, and the weights' derivatives the sum of
+``delta_t X[block t]^T`` over the steps.  Hidden layers are computed bottom-up, each
 for all steps, and the backward pass top-down: with no recurrence across
 layers this is PyBrain's computation in another order.  Per-step cell states
 are stored time-major (``# (T, models, units, seqs)``) so each step's are
@@ -32,8 +32,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from pybrain_ext.batched import kernels
-from pybrain_ext.batched.cells import CELL_STEPS, State, safe_exp
-from pybrain_ext.training import check_untargeted
+from pybrain_ext.batched.cells import CELL_TYPES, State, safe_exp
+from pybrain_ext.rprop import check_untargeted
 
 # a stand-in for a state buffer the cell does not have (the compiled passes take all three)
 _NO_BUFFER = {"act": np.empty((0,) * 5), "c": np.empty((0,) * 4), "tc": np.empty((0,) * 4)}
@@ -115,7 +115,8 @@ class Sequences:
 
         ``untargeted`` says what the steps without a target (mask False) become:
         ``"masked"`` leaves them out, ``"zero_target"`` counts them with the zero
-        target vector (see :data:`~pybrain_ext.training.UNTARGETED_STEPS`).
+        target vector, ``"class0_target"`` with the one-hot target of class 0 (see
+        :data:`~pybrain_ext.rprop.UNTARGETED_STEPS`).
         """
         check_untargeted(untargeted)
         shapes = {np.shape(d.inputs) for d in datasets}
@@ -125,6 +126,8 @@ class Sequences:
         mask = np.stack([d.mask for d in datasets])
         if untargeted == "zero_target":
             targets, mask = np.where(mask, targets, -1), np.ones_like(mask)
+        elif untargeted == "class0_target":
+            targets, mask = np.where(mask, targets, 0), np.ones_like(mask)
         return cls(np.stack([d.inputs for d in datasets]), targets, mask, indim, outdim)
 
 
@@ -162,7 +165,7 @@ class _Layer:
 
     def __init__(self, arch, layer):
         self.name = arch.hidden_names[layer]
-        self.cell = CELL_STEPS[arch.cell]
+        self.cell = CELL_TYPES[arch.cell].steps
         H = arch.hidden
         # [h_{t-1}; h of the layer below; one-hot input]: rows of X, columns of V
         self.parts, start = [], 0
@@ -247,7 +250,7 @@ def forward(arch, params, data, work=None):
     work = Workspace() if work is None else work
     W = arch.weights(params)
     M, S, T, H = data.models, data.seqs, data.steps, arch.hidden
-    cell = CELL_STEPS[arch.cell]
+    cell = CELL_TYPES[arch.cell].steps
     B = len(cell.blocks)
     pre = work.get("pre", (M, B * H, S))                     # (models, B*H, seqs)
     pre_blocks = pre.reshape(M, B, H, S).transpose(1, 0, 2, 3)  # (B, models, H, seqs)
@@ -352,7 +355,7 @@ def backward(arch, params, data, fw, work=None):
     W = arch.weights(params)
     derivs = np.zeros_like(params)
     dW = arch.weights(derivs)
-    cell = CELL_STEPS[arch.cell]
+    cell = CELL_TYPES[arch.cell].steps
     M, S, T, H = data.models, data.seqs, data.steps, arch.hidden
     cols = T * S
     e_out = work.get("e_out", (M, arch.outdim, cols))
@@ -438,7 +441,7 @@ def record(arch, params, inputs):
     out = {}
     for name, states in zip(arch.hidden_names, fw.states):
         out[name] = {}
-        for key, (field, block) in CELL_STEPS[arch.cell].record.items():
+        for key, (field, block) in CELL_TYPES[arch.cell].steps.record.items():
             # per step (1, H, seqs) -> (seqs, steps, H)
             arrays = [getattr(s, field) if block is None else getattr(s, field)[block]
                       for s in states]

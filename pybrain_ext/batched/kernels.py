@@ -44,11 +44,13 @@ try:
 except ImportError:             # the numpy path runs instead
     numba = None
 
-from pybrain_ext.batched.cells import SAFE_EXP_BOUND
+from pybrain_ext.batched.cells import CELL_TYPES, SAFE_EXP_BOUND
 
-# The cells compiled here, by code; any other cell of the registry runs its numpy steps.
-LSTM, GRU, TANH, SIGMOID, RELU = range(5)
-CODES = {"lstm": LSTM, "gru": GRU, "tanh": TANH, "sigmoid": SIGMOID, "relu": RELU}
+# The cells compiled here, by the code the registry gives them (CellType.kernel); any
+# other cell of the registry runs its numpy steps.
+CODES = {name: cell.kernel for name, cell in CELL_TYPES.items() if cell.kernel is not None}
+LSTM, GRU, TANH, SIGMOID, RELU = (CODES[name] for name in ("lstm", "gru", "tanh", "sigmoid",
+                                                           "relu"))
 # cblas enums
 _ROW_MAJOR, _NO_TRANS, _TRANS = 101, 111, 112
 
@@ -124,7 +126,7 @@ ENABLED = AVAILABLE and os.environ.get("PYBRAIN_EXT_KERNELS", "") != "numpy"
 def code_for(cell):
     """The compiled functions' code of `cell`, or None where the numpy path runs it
     (numba missing or switched off, or a cell without kernels here)."""
-    return CODES.get(cell) if enabled() else None
+    return CELL_TYPES[cell].kernel if enabled() else None
 
 
 def enabled():

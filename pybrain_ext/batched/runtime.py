@@ -6,7 +6,9 @@ cost many times the work itself: LSTM, 3 layers of 50, 8 networks, 2 cores
 shared with other jobs, measured 2.4 s per epoch with 2 threads and 0.21 s with
 one.  Results do not depend on the thread count
 (``tests/pybrain_ext/test_batched_numerics.py``).  To train several batches at
-once, run several processes (the sweep's workers), not threads.
+once, run several processes (the sweep's workers), not threads.  The thread
+counts are set through ``threadpoolctl``, which finds every BLAS loaded in the
+process (numpy's OpenBLAS, scipy's, MKL or BLIS elsewhere).
 
 Memory kept for reuse: see :func:`keep_freed_memory`.
 """
@@ -16,55 +18,34 @@ import glob
 import os
 
 import numpy as np
-
-# (get, set) of the thread count: numpy wheels' own OpenBLAS, then a system one
-_FUNCTIONS = [("scipy_openblas_get_num_threads64_", "scipy_openblas_set_num_threads64_"),
-              ("scipy_openblas_get_num_threads", "scipy_openblas_set_num_threads"),
-              ("openblas_get_num_threads", "openblas_set_num_threads")]
+from threadpoolctl import threadpool_limits
 
 
 def numpy_openblas():
     """The OpenBLAS that numpy's matrix products call (a ``ctypes.CDLL``), or None.
 
     numpy's wheels bring their own; elsewhere its symbols may already be in the process.
+    (The compiled passes call its ``cblas_dgemm``: :mod:`pybrain_ext.batched.kernels`.)
     """
     candidates = glob.glob(os.path.join(os.path.dirname(np.__file__), os.pardir,
                                         "numpy.libs", "*openblas*"))
+    thread_count = ("scipy_openblas_get_num_threads64_", "scipy_openblas_get_num_threads",
+                    "openblas_get_num_threads")
     for path in candidates + [None]:        # None: symbols already in the process
         try:
             library = ctypes.CDLL(path)
         except OSError:
             continue
-        if any(hasattr(library, get) for get, _ in _FUNCTIONS):
+        if any(hasattr(library, name) for name in thread_count):
             return library
     return None
 
 
-def _openblas_thread_functions():
-    """The loaded OpenBLAS's get/set-thread-count functions, or None."""
-    library = numpy_openblas()
-    for get, set_ in _FUNCTIONS if library is not None else ():
-        if hasattr(library, get) and hasattr(library, set_):
-            return getattr(library, get), getattr(library, set_)
-    return None
-
-
-_THREADS = _openblas_thread_functions()
-
-
 @contextlib.contextmanager
 def one_blas_thread():
-    """Run the body with one OpenBLAS thread; put the count back after."""
-    if _THREADS is None:
+    """Run the body with one thread in every BLAS of the process; put the counts back after."""
+    with threadpool_limits(limits=1, user_api="blas"):
         yield
-        return
-    get, set_ = _THREADS
-    before = get()
-    set_(1)
-    try:
-        yield
-    finally:
-        set_(before)
 
 
 _MALLOPT = {"M_TRIM_THRESHOLD": -1, "M_MMAP_THRESHOLD": -3}   # glibc's malloc.h

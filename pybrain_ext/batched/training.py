@@ -1,7 +1,7 @@
 """PyBrain's RProp- and early stopping, for a batch of networks (docs/protocol.md §3).
 
 Each network has its own parameters, ``delta0``, data and
-:class:`pybrain_ext.training.EarlyStopping` (the very class the PyBrain path
+:class:`pybrain_ext.rprop.EarlyStopping` (the very class the PyBrain path
 uses, so both engines stop by the same code).  An epoch is, per network,
 exactly PyBrain's ``RPropMinusTrainer.train()`` followed by ``testOnData`` on
 the validation set:
@@ -22,10 +22,10 @@ import time
 import numpy as np
 
 from pybrain_ext.batched import kernels
-from pybrain_ext.batched.cells import CELL_STEPS
+from pybrain_ext.batched.cells import CELL_TYPES
 from pybrain_ext.batched.engine import Workspace, backward, forward, mean_error
 from pybrain_ext.batched.runtime import keep_freed_memory, one_blas_thread
-from pybrain_ext.training import EarlyStopping, RPropSettings, TrainOutcome
+from pybrain_ext.rprop import EarlyStopping, RPropSettings, TrainOutcome
 
 # bytes a batch's stored forward pass may take before it outgrows the cache
 WORKING_SET = 64 * 2 ** 20
@@ -182,6 +182,6 @@ def batch_size_for(arch, seqs, steps, budget=WORKING_SET):
     ``budget`` bytes, at least one.  Beyond that an epoch's data falls out of
     the cache and each network costs more, not less (see bench.engines).
     """
-    gates = len(CELL_STEPS[arch.cell].blocks)
+    gates = len(CELL_TYPES[arch.cell].steps.blocks)
     per_network = 8 * arch.layers * steps * seqs * arch.hidden * (gates + 4)
     return max(1, budget // per_network)

@@ -39,14 +39,13 @@ factorial grid the cells of the design are observed directly, so a factorial
 ANOVA decomposes the same variance exactly, with no surrogate model, and
 gives each term degrees of freedom and a test.
 """
-import re
-
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from pybrain_ext.batched.runtime import one_blas_thread
 from reproduce.analysis.style import ordered_tasks
+from reproduce.store.files import save_figure
 from reproduce.store.selection import ok_runs
 from tasks.registry import TASKS
 
@@ -79,9 +78,18 @@ def term_label(term):
     return " × ".join(term)
 
 
-def _term_of_column(name):
-    """The factors of a design column, e.g. ``C(cell)[T.gru]:C(seed)[T.1]`` -> (cell, seed)."""
-    return tuple(re.sub(r"\[[^\]]*\]$", "", part)[2:-1] for part in name.split(":"))
+def _formula_term(term):
+    """A term as the model's formula (and so patsy and `anova_lm`) names it:
+    ``("cell", "seed")`` -> ``C(cell):C(seed)``."""
+    return ":".join(f"C({f})" for f in term)
+
+
+def _term_columns(model, terms):
+    """``{term: [column indices]}``: each term's columns of the fitted model's design
+    (patsy's ``term_name_slices``)."""
+    slices = model.model.data.model_spec.term_name_slices     # a patsy DesignInfo
+    return {t: list(range(slices[_formula_term(t)].start, slices[_formula_term(t)].stop))
+            for t in terms}
 
 
 def _fit(frame, response, factors):
@@ -89,8 +97,7 @@ def _fit(frame, response, factors):
     (no table, None, when no residual degree of freedom is left)."""
     import statsmodels.formula.api as smf
     from statsmodels.stats.anova import anova_lm
-    formula = f"{response} ~ " + " + ".join(
-        ":".join(f"C({f})" for f in term) for term in _terms(factors))
+    formula = f"{response} ~ " + " + ".join(_formula_term(t) for t in _terms(factors))
     model = smf.ols(formula, frame).fit()
     return model, (anova_lm(model, typ=2) if model.df_resid >= 1 else None)
 
@@ -102,8 +109,9 @@ def type2_sums(gram, xy, yy, columns, terms):
     (first column the intercept), row weights ``W`` and responses ``Y`` (one
     per column); ``columns`` maps each term to its column indices.  A term's
     sum is the rise of the residual sum of squares when it is dropped from the
-    model of every term that does not contain it (so a main effect is not adjusted for its own interactions) --
-    what ``anova_lm(typ=2)`` gives, at the cost of small solves only, so that
+    model of every term that does not contain it (so a main effect is not adjusted
+    for its own interactions) -- what ``anova_lm(typ=2)`` gives, at the cost of small
+    solves only, so that
     bootstrap refits are cheap.  Returns ``(sums, residual sums)``, shapes
     (terms, responses) and (responses,).
     """
@@ -139,6 +147,7 @@ def _task_rows(frame, task, bootstrap, rng, confidence):
         return []
     frame = frame.assign(rank=stats.rankdata(frame["error"]))
     terms = _terms(factors)
+    labels = {_formula_term(t): term_label(t) for t in terms}   # anova_lm's row -> ours
     rows = []
     for response in RESPONSES:     # the design (model.model.exog) is the same for both
         model, table = _fit(frame, response, factors)
@@ -146,16 +155,14 @@ def _task_rows(frame, task, bootstrap, rng, confidence):
             return []
         total = table["sum_sq"].sum()
         for name, row in table.iterrows():
-            term = RESIDUAL if name == "Residual" else term_label(_term_of_column(name))
+            term = RESIDUAL if name == "Residual" else labels[name]
             rows.append({"task": task, "response": response, "term": term, "df": row["df"],
                          "sum_sq": row["sum_sq"], "share": row["sum_sq"] / total,
                          "F": row["F"], "p": row["PR(>F)"], "runs": len(frame),
                          "bootstrap": bootstrap})
     # bootstrap: multinomial weights on the runs, one set per refit, both responses
     X = np.asarray(model.model.exog)                                      # (runs, params)
-    names = model.model.exog_names
-    columns = {t: [i for i, n in enumerate(names) if i and _term_of_column(n) == t]
-               for t in terms}
+    columns = _term_columns(model, terms)
     Y = np.column_stack([frame[r].to_numpy(float) - frame[r].mean() for r in RESPONSES])
     n = len(frame)
     shares = np.empty((bootstrap, len(RESPONSES), len(terms) + 1))
@@ -272,18 +279,17 @@ def to_markdown(frame, source=""):
 def plot_shares(frame, path, min_share=0.03):
     """Stacked bars of the shares per task, one panel per response; interactions
     below `min_share` in every bar are pooled as "other interactions"."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib import colormaps
+    from matplotlib.figure import Figure
 
     interactions = frame[frame["term"].str.contains("×")]
     shown = sorted(set(interactions.loc[interactions["share"] >= min_share, "term"]))
     mains = [f for f in FACTORS if f in set(frame["term"])]
     order = mains + shown + ["other interactions", RESIDUAL]
-    colours = dict(zip(order, plt.get_cmap("tab20").colors))
+    colours = dict(zip(order, colormaps["tab20"].colors))
     colours[RESIDUAL] = "lightgrey"
-    fig, axes = plt.subplots(1, len(RESPONSES), figsize=(11, 4.2), sharey=True,
-                             constrained_layout=True)
+    fig = Figure(figsize=(11, 4.2), constrained_layout=True)
+    axes = fig.subplots(1, len(RESPONSES), sharey=True)
     for ax, response in zip(axes, RESPONSES):
         part = frame[frame["response"] == response]
         tasks = list(dict.fromkeys(part["task"]))
@@ -301,5 +307,4 @@ def plot_shares(frame, path, min_share=0.03):
         ax.set(title=f"test {'error' if response == 'error' else 'error rank'}",
                ylim=(0, 1), ylabel="share of the sum of squares")
     axes[-1].legend(fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5))
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    save_figure(fig, path, dpi=120)

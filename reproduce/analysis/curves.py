@@ -29,6 +29,7 @@ import pandas as pd
 from reproduce.analysis.style import CELL_COLOURS, ordered_cells, ordered_tasks
 from reproduce.experiment.config import RunConfig
 from reproduce.experiment.engines import train_many
+from reproduce.store.files import save_figure
 from reproduce.store.selection import ok_runs
 
 CSV = "curves.csv.gz"           # the cache the report reads
@@ -123,7 +124,7 @@ def to_markdown(frame, runs=None, path=None, source=""):
               f"{reproduced} of {n} reproduced their stored test error exactly.", ""]
     if runs is not None and path is not None and Path(path).is_file():
         size, per_epoch, projected = space(frame, path, runs)
-        lines += [f"`{Path(path).name}` takes {size / 1e6:.2f} MB ({per_epoch:.1f} bytes per "
+        lines += [f"`{CSV}` takes {size / 1e6:.2f} MB ({per_epoch:.1f} bytes per "
                   f"epoch, gzip-compressed CSV); every one of the {len(runs):,} runs' curves "
                   f"at that density would take {projected / 1e6:.0f} MB.", ""]
     lines += ["The validation error early stopping would keep (the lowest so far; a stopped "
@@ -139,14 +140,12 @@ def to_markdown(frame, runs=None, path=None, source=""):
 def plot(frame, path):
     """Per task: the median and IQR of the kept validation error against epoch,
     one line per cell; below, the share of runs still training."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     task_names = ordered_tasks(frame["task"])
-    fig, axes = plt.subplots(2, len(task_names), figsize=(3.2 * len(task_names), 5.4),
-                             sharex=True, squeeze=False, constrained_layout=True,
-                             gridspec_kw={"height_ratios": [3, 1]})
+    fig = Figure(figsize=(3.2 * len(task_names), 5.4), constrained_layout=True)
+    axes = fig.subplots(2, len(task_names), sharex=True, squeeze=False,
+                        gridspec_kw={"height_ratios": [3, 1]})
     for column, task in enumerate(task_names):
         top, bottom = axes[0][column], axes[1][column]
         part = frame[frame["task"] == task]
@@ -166,5 +165,4 @@ def plot(frame, path):
     axes[0][0].set_ylabel("validation error kept\n(median, IQR)")
     axes[1][0].set_ylabel("share still training")
     axes[0][-1].legend(fontsize=7)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    save_figure(fig, path, dpi=120)

@@ -25,12 +25,14 @@ training length (100 steps) exceeds their error at 20 steps by at most
 import pandas as pd
 
 import tasks
-from pybrain_ext.batched import Architecture, Sequences, classification_error
+from pybrain_ext.batched.architecture import Architecture
+from pybrain_ext.batched.engine import Sequences, classification_error
 from pybrain_ext.batched.runtime import one_blas_thread
 from reproduce.analysis.style import CELL_COLOURS, ordered_tasks
 from reproduce.experiment.config import RunConfig
 from reproduce.experiment.engines import fit_many
 from reproduce.experiment.protocol import TABLE1_AGREEMENT_POINTS, TABLE1_CELL_ORDER
+from reproduce.store.files import save_figure
 from tasks.protocol import SEQUENCE_LENGTH
 
 CSV = "generalisation.csv"      # the cache of `generalise`'s results the report reads
@@ -207,14 +209,12 @@ def to_markdown(frame, source=""):
 def plot(frame, path):
     """Error against length per task (mean over its variants), one line per cell:
     solid the best networks, dashed the median ones."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import matplotlib.ticker
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import NullLocator
 
     task_names = ordered_tasks(frame["task"])
-    fig, axes = plt.subplots(1, len(task_names), figsize=(3.2 * len(task_names), 3.4),
-                             sharey=True, squeeze=False, constrained_layout=True)
+    fig = Figure(figsize=(3.2 * len(task_names), 3.4), constrained_layout=True)
+    axes = fig.subplots(1, len(task_names), sharey=True, squeeze=False)
     means = frame.groupby(["task", "cell", "pick", "length"])["error"].mean()
     for ax, task in zip(axes[0], task_names):
         for (cell, pick_), series in means[task].groupby(level=[0, 1]):
@@ -225,9 +225,8 @@ def plot(frame, path):
         ax.set(title=task, xscale="log", xlabel="sequence length")
         ax.set_xticks(sorted(frame["length"].unique()),
                       [str(n) for n in sorted(frame["length"].unique())])
-        ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
+        ax.xaxis.set_minor_locator(NullLocator())
         ax.axvline(SEQUENCE_LENGTH, color="grey", lw=0.8, ls=":")
     axes[0][0].set_ylabel("test error (%), mean over variants")
     axes[0][-1].legend(fontsize=7, title="solid best, dashed median", title_fontsize=7)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    save_figure(fig, path, dpi=120)

@@ -1,6 +1,6 @@
 """One document to read: ``REPORT.md`` of a results folder, with its figures.
 
-    text = build("results/paper/stated", reading, profile)   # writes the figures, returns Markdown
+    text = build("results/paper/stated", reading, profile, commands=...)   # Markdown
 
 A results folder (``results/<profile>/<reading>/``) holds ``runs.csv.gz`` and
 what the commands made from it.  `build` puts together, from those files:
@@ -9,18 +9,21 @@ what the commands made from it.  `build` puts together, from those files:
    (`reproduce.analysis.sensitivity.metrics`), a heat map of ours − published per
    entry (``report_table1_diff.png``) and the ours-vs-published scatter
    (``report_scatter.png``);
-2. the paper's claims (``claims.csv``; computed and written if absent);
-3. the ANOVA shares (``anova.csv``; computed and written if absent);
+2. the paper's claims (``claims.csv``, which ``reproduce claims`` writes);
+3. the ANOVA shares (``anova.csv``, which ``reproduce anova`` writes);
 4. the generalisation to longer sequences (``generalisation.csv``, the cache
-   ``python -m reproduce generalise`` writes; never retrained here);
+   ``reproduce generalise`` writes);
 5. the learning curves of a sample of runs (``curves.csv.gz``, the cache
-   ``python -m reproduce curves`` writes);
+   ``reproduce curves`` writes);
 6. Figure 6 and its GRU companion (``figures/figure6.png``,
-   ``figures/figure6_gru.png`` from ``python -m reproduce figure6``);
+   ``figures/figure6_gru.png`` from ``reproduce figure6``);
 
-and the exact command that made each part.  Nothing is trained, so it takes
-seconds (plus the ANOVA's and the claims' own seconds when their files are
-missing); a missing part says which command makes it.
+and the command that made each part.  It reads only what exists: it computes
+no part another command makes, trains nothing and writes only ``REPORT.md``'s
+figures, so it takes seconds.  A missing part (`missing`) says which command
+makes it.  The command lines are given by the caller (``reproduce report`` takes
+them from the CLI's own definitions), one per name of `PARTS`, plus ``report``
+and ``table1``.
 """
 from pathlib import Path
 
@@ -29,24 +32,33 @@ import pandas as pd
 
 from reproduce.analysis import anova, claims, curves, generalise, sensitivity, style, table1
 from reproduce.experiment.protocol import TABLE1_CELL_ORDER
+from reproduce.store.files import replacing, save_figure
 from reproduce.store.selection import ok_runs
 
+# The share of the colour scale's half-range beyond which RdBu_r's cells are dark enough
+# to need white labels.
+DARK_SHARE = 0.6
+FILES = ("REPORT.md", "report_table1_diff.png", "report_scatter.png", "anova_shares.png",
+         "generalisation.png", "learning_curves.png")   # what `build` and the command write
+# figure name -> (what it shows, the figure6 options that draw it beyond --reading and --out)
 FIGURES = {"figure6": ("the paper's Figure 6 network (2 x 5 LSTM, skip both, Multiswitch "
-                       "k=3)", ""),
+                       "k=3)", {}),
            "figure6_gru": ("its GRU companion: a GRU on Single Variable Binding (k=4)",
-                           " --cell gru --task svb --k 4 --name figure6_gru")}
+                           {"cell": "gru", "task": "svb", "k": 4, "name": "figure6_gru"})}
+# part name (the command that makes it, or a figure) -> the file of the folder it reads
+PARTS = {"claims": "claims.csv", "anova": "anova.csv",
+         "generalise": generalise.CSV, "curves": curves.CSV, "noise": "noise_summary.csv",
+         **{stem: f"figures/{stem}.png" for stem in FIGURES}}
 
 
 def plot_differences(side, path):
     """Heat maps of ours − published per Table I entry: minimum, mean and std."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     variants = list(dict.fromkeys(side["variant"]))
     cells = [c for c in TABLE1_CELL_ORDER if c in set(side["cell"])]
-    fig, axes = plt.subplots(1, len(table1.STATISTICS), figsize=(12, 0.32 * len(variants) + 1.6),
-                             constrained_layout=True)
+    fig = Figure(figsize=(12, 0.32 * len(variants) + 1.6), constrained_layout=True)
+    axes = fig.subplots(1, len(table1.STATISTICS))
     for ax, stat in zip(axes, table1.STATISTICS):
         grid = (side.pivot(index="variant", columns="cell", values=f"{stat}_diff")
                 .reindex(index=variants, columns=cells))
@@ -55,14 +67,20 @@ def plot_differences(side, path):
         image = ax.imshow(values, cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")
         for (i, j), v in np.ndenumerate(values):
             if np.isfinite(v):
-                ax.text(j, i, f"{v:+.0f}", ha="center", va="center", fontsize=7)
+                ax.text(j, i, f"{v:+.0f}", ha="center", va="center", fontsize=7,
+                        color=label_colour(v, limit))
         ax.set_xticks(range(len(cells)), [style.CELL_TITLES.get(c, c) for c in cells])
         ax.set_yticks(range(len(variants)), variants if ax is axes[0] else [""] * len(variants),
                       fontsize=7)
         ax.set_title(f"{style.STATISTIC_TITLES[stat]}: ours − published", fontsize=9)
         fig.colorbar(image, ax=ax, shrink=0.6, label="points")
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path, dpi=110)
+
+
+def label_colour(value, limit):
+    """The colour of a heat map cell's label: white on the darkest cells of RdBu_r (beyond
+    `DARK_SHARE` of the half-range `limit`), black on the others."""
+    return "white" if abs(value) > DARK_SHARE * limit else "black"
 
 
 def _without_title(markdown):
@@ -70,13 +88,18 @@ def _without_title(markdown):
     return markdown.split("\n", 2)[2]
 
 
-def _read_or_make(path, make, write):
-    """``(frame, made)``: the CSV at `path`, or `make()` written there by `write`."""
-    if path.is_file():
-        return pd.read_csv(path), False
-    frame = make()
-    write(frame)
-    return frame, True
+def missing(directory):
+    """The names of `PARTS` whose file `directory` lacks, in `PARTS`' order."""
+    return [name for name, path in PARTS.items() if not (Path(directory) / path).is_file()]
+
+
+def _not_made(lines, what, command):
+    return lines + [f"Not computed yet ({what}).  Run", "", f"    {command}", ""]
+
+
+def _write_csv(frame, path, float_format):
+    with replacing(path) as temporary:
+        frame.to_csv(temporary, index=False, float_format=float_format)
 
 
 def _section_table1(runs, directory, reading, profile, published):
@@ -103,25 +126,22 @@ def _section_table1(runs, directory, reading, profile, published):
     return lines
 
 
-def _section_claims(runs, directory, published):
-    frame, made = _read_or_make(
-        directory / "claims.csv", lambda: claims.evaluate(runs, published),
-        lambda f: f.to_csv(directory / "claims.csv", index=False, float_format="%.4f"))
-    frame = frame.fillna({"detail": "", "published_detail": ""})
-    body = _without_title(claims.to_markdown(frame))
+def _section_claims(directory, command):
     lines = ["## 2. The paper's claims", ""]
-    if made:
-        (directory / "claims.md").write_text(claims.to_markdown(frame))
-        lines += ["(`claims.csv` was missing: computed now by `reproduce.analysis.claims`.)", ""]
+    path = directory / PARTS["claims"]
+    if not path.is_file():
+        return _not_made(lines, "it decides each claim over the runs: seconds", command)
+    frame = pd.read_csv(path).fillna({"detail": "", "published_detail": ""})
+    body = _without_title(claims.to_markdown(frame))
     return lines + [body.rstrip(), ""]
 
 
-def _section_anova(runs, directory):
-    frame, made = _read_or_make(
-        directory / "anova.csv", lambda: anova.analyse(runs),
-        lambda f: (f.to_csv(directory / "anova.csv", index=False, float_format="%.6g"),
-                   (directory / "anova.md").write_text(anova.to_markdown(f))))
+def _section_anova(directory, command):
     lines = ["## 3. What drives the error", ""]
+    path = directory / PARTS["anova"]
+    if not path.is_file():
+        return _not_made(lines, "it fits the ANOVA and its bootstrap: a minute", command)
+    frame = pd.read_csv(path)
     if frame.empty:
         return lines + ["No task's runs vary in a factor and leave a residual degree of "
                         "freedom: nothing to decompose.", ""]
@@ -131,17 +151,15 @@ def _section_anova(runs, directory):
               "interactions; `reproduce/anova.py`):", ""]
     lines += anova.largest_terms_markdown(frame)
     lines += ["", "![shares of the sum of squares](anova_shares.png)", "",
-              "Every term with its interval: [anova.md](anova.md)"
-              + (" (computed now: `anova.csv` was missing)." if made else "."), ""]
+              "Every term with its interval: [anova.md](anova.md).", ""]
     return lines
 
 
 def _section_generalisation(directory, command):
     lines = ["## 4. Does the learned memory generalise to longer sequences?", ""]
-    path = directory / generalise.CSV
+    path = directory / PARTS["generalise"]
     if not path.is_file():
-        return lines + ["Not computed yet (it retrains 200 networks: minutes).  Run", "",
-                        f"    {command}", ""]
+        return _not_made(lines, "it retrains 200 networks: minutes", command)
     frame = pd.read_csv(path)
     generalise.plot(frame, directory / "generalisation.png")
     lines += ["Best (solid) and median (dashed) network of each variant x cell, retrained and "
@@ -156,10 +174,9 @@ def _section_generalisation(directory, command):
 
 def _section_curves(directory, runs, command):
     lines = ["## 5. How training proceeds", ""]
-    path = directory / curves.CSV
+    path = directory / PARTS["curves"]
     if not path.is_file():
-        return lines + ["Not computed yet (it retrains a sample of runs: about a minute).  "
-                        "Run", "", f"    {command}", ""]
+        return _not_made(lines, "it retrains a sample of runs: about a minute", command)
     frame = pd.read_csv(path)
     curves.plot(frame, directory / "learning_curves.png")
     body = _without_title(curves.to_markdown(frame, runs, path))
@@ -182,7 +199,7 @@ def _figure_summary(npz):
 def _section_figures(directory, commands):
     lines = ["## 6. Figure 6 and its GRU companion", ""]
     for stem, (what, _) in FIGURES.items():
-        path = directory / "figures" / f"{stem}.png"
+        path = directory / PARTS[stem]
         if path.is_file():
             lines += [f"{what[0].upper()}{what[1:]}{_figure_summary(path.with_suffix('.npz'))}:",
                       "", f"![{stem}](figures/{stem}.png)", ""]
@@ -192,23 +209,31 @@ def _section_figures(directory, commands):
     return lines
 
 
-def commands(directory, reading, profile):
-    """The command that makes each part of the report, by part name."""
-    db = f"{directory}/runs.csv.gz"
-    select = f"--reading {reading.name}" + (f" --profile {profile.name}" if profile else "")
-    out = {"report": f"python -m reproduce report --results {directory}",
-           "table1": f"python -m reproduce table1 --db {db} {select} --out {directory}",
-           "claims": f"python -m reproduce claims --db {db} {select} --out {directory}",
-           "anova": f"python -m reproduce anova --db {db} {select} --out {directory}",
-           "generalise": f"python -m reproduce generalise --db {db} {select} --out {directory}",
-           "curves": f"python -m reproduce curves --db {db} {select} --out {directory}"}
-    for stem, (_, options) in FIGURES.items():
-        out[stem] = (f"python -m reproduce figure6 --reading {reading.name}{options} "
-                     f"--out {directory}/figures")
-    return out
+def _section_noise(directory, command):
+    lines = ["## 7. Against the noise floor", ""]
+    path = directory / PARTS["noise"]
+    if not path.is_file():
+        return _not_made(lines, "it needs at least 3 complete replicates of the grid in "
+                         "runs.csv.gz: `reproduce sweep --replicates 1-2`, then `reproduce "
+                         "table1` with that store as a second --db; a minute", command)
+    summary = pd.read_csv(path)
+    lines += ["Is the published table further from our replicates than they are from each "
+              "other?  Per scope, the mean absolute difference of the means between each "
+              "replicate and the pool of the others (the floor), against the published "
+              "table's from the same pools (`reproduce/analysis/noise.py`):", "",
+              "| scope | floor (mean, range) | published | ratio | p | verdict |",
+              "|---|---:|---:|---:|---:|---|"]
+    lines += [f"| {row.scope} | {row.floor_mae_mean:.2f} ({row.floor_range}) | "
+              f"{row.published_mae_mean:.2f} | {row.ratio:.1f} | {row.p_value:.3f} | "
+              f"{row.verdict} |" for row in summary.itertuples()]
+    lines += ["", "Every measure, the published entries outside our prediction intervals and "
+              "where each entry's variance comes from: [noise.md](noise.md).", ""]
+    if (directory / "noise_z.png").is_file():
+        lines += ["![z of the published entries against our intervals](noise_z.png)", ""]
+    return lines
 
 
-def build(directory, reading, profile=None, published=None):
+def build(directory, reading, commands, profile=None, published=None, runs=None):
     """Write the report's figures into `directory` and return ``REPORT.md``'s text.
 
     Parameters
@@ -217,31 +242,39 @@ def build(directory, reading, profile=None, published=None):
         The results folder; its ``runs.csv.gz`` is read.
     reading : readings.Reading
         Only its runs are reported.
+    commands : dict
+        The command line that makes each part: one per name of `PARTS`, and
+        ``report`` and ``table1``.
     profile : profiles.Profile, optional
         Only its runs; its run counts are the expected ones.
     published : pandas.DataFrame, optional
         `table1.load_published()`.
+    runs : pandas.DataFrame, optional
+        The folder's ``runs.csv.gz``, if the caller has read it.
     """
     from reproduce.store import runs_csv
     from reproduce.store.selection import select
     directory = Path(directory)
-    runs = select(runs_csv.load(directory / "runs.csv.gz"), reading, profile)
+    if runs is None:
+        runs = runs_csv.load(directory / "runs.csv.gz")
+    runs = select(runs, reading, profile)
     ok = ok_runs(runs)
     if ok.empty:
         raise ValueError(f"{directory / 'runs.csv.gz'} has no ok runs of reading "
                          f"{reading.name}" + (f" and profile {profile.name}" if profile else ""))
-    made = commands(directory, reading, profile)
+    made = commands
     lines = [f"# Report: reading `{reading.name}`"
              + (f", profile `{profile.name}`" if profile else ""), "",
              f"Reading: {reading.describe()}; {len(ok):,} runs in `runs.csv.gz`"
              + (f" ({len(runs) - len(ok)} failed)" if len(runs) > len(ok) else "") + ".  "
              f"Made by `{made['report']}` (seconds; it trains nothing).", ""]
     lines += _section_table1(ok, directory, reading, profile, published)
-    lines += _section_claims(ok, directory, published)
-    lines += _section_anova(ok, directory)
+    lines += _section_claims(directory, made["claims"])
+    lines += _section_anova(directory, made["anova"])
     lines += _section_generalisation(directory, made["generalise"])
     lines += _section_curves(directory, ok, made["curves"])
     lines += _section_figures(directory, made)
+    lines += _section_noise(directory, made["noise"])
     lines += ["## How each part was made", "",
               "Run from the repository root (`.venv/bin/python`); each writes into this "
               "folder.", "", "| part | command |", "|---|---|"]
@@ -250,6 +283,7 @@ def build(directory, reading, profile=None, published=None):
              ("ANOVA (`anova.{csv,md}`, `anova_shares.png`)", "anova"),
              ("generalisation (`generalisation.{csv,md,png}`)", "generalise"),
              ("learning curves (`curves.{csv.gz,md}`, `learning_curves.png`)", "curves"),
-             ("Figure 6", "figure6"), ("its GRU companion", "figure6_gru"))
+             ("Figure 6", "figure6"), ("its GRU companion", "figure6_gru"),
+             ("the noise floor (`noise_*.csv`, `noise.md`, `noise_z.png`)", "noise"))
     lines += [f"| {what} | `{made[name]}` |" for what, name in parts]
     return "\n".join(lines) + "\n"

@@ -36,6 +36,7 @@ from scipy import stats
 from reproduce.analysis.style import CELL_COLOURS
 from reproduce.analysis.table1 import STATISTICS
 from reproduce.experiment.protocol import GRID_CELLS, TABLE1_AGREEMENT_POINTS, TABLE1_CELL_ORDER
+from reproduce.store.files import save_figure
 from tasks.registry import TASKS
 
 SOLVED_POINTS = 1.0            # "solved": a minimum test error of at most 1 %
@@ -122,14 +123,13 @@ def _missing(value):
 def plot_variance(frame, variances, path):
     """Agreement against initial variance for the readings that differ from stated only
     in it; `variances` maps reading name -> variance."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     part = frame[frame["reading"].isin(variances)].copy()
     part["variance"] = part["reading"].map(variances)
     part = part.sort_values("variance")
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8), constrained_layout=True)
+    fig = Figure(figsize=(10, 3.8), constrained_layout=True)
+    left, right = fig.subplots(1, 2)
     for stat, style in (("mae_min", "o-"), ("mae_mean", "s-"), ("mae_std", "^-")):
         left.plot(part["variance"], part[stat], style, label=f"MAE {stat[4:]}")
     left.set(xscale="log", xlabel="initial variance", ylabel="mean |ours − published| (points)",
@@ -143,21 +143,18 @@ def plot_variance(frame, variances, path):
     right.legend(fontsize=8)
     for ax in (left, right):
         ax.axvline(0.3, color="grey", lw=0.8, ls=":")
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    save_figure(fig, path, dpi=120)
 
 
 def plot_scatter(sides, path, columns=4):
     """Ours against published mean error of the 100 entries, one panel per reading
     (`sides` maps reading name -> `table1.compare` frame), coloured by cell type."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     n = len(sides)
     rows = -(-n // columns)
-    fig, axes = plt.subplots(rows, columns, figsize=(3.2 * columns, 3.2 * rows),
-                             squeeze=False, constrained_layout=True)
+    fig = Figure(figsize=(3.2 * columns, 3.2 * rows), constrained_layout=True)
+    axes = fig.subplots(rows, columns, squeeze=False)
     for ax, (name, side) in zip(axes.flat, sides.items()):
         for cell, group in side.groupby("cell"):
             ax.scatter(group["mean_error_published"], group["mean_error"], s=12,
@@ -169,8 +166,7 @@ def plot_scatter(sides, path, columns=4):
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
     axes.flat[0].legend(fontsize=7)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path, dpi=110)
 
 
 def table(named_sides):

@@ -3,8 +3,13 @@ cells, their titles, the cell colours, the statistics' titles and what "solved" 
 
     ordered_cells(["tanh", "gru"])      # ['gru', 'tanh']: Table I's column order
     CELL_COLOURS["lstm"]                # 'tab:blue' in every plot
+
+A cell's title and colour are facts of its entry in the cell registry
+(``pybrain_ext.batched.cells.CELL_TYPES``: ``label``, ``colour``); the tables
+here are read from it.
 """
 import tasks
+from pybrain_ext.batched.cells import CELL_TYPES
 from reproduce.experiment.protocol import TABLE1_CELL_ORDER
 
 STATISTIC_TITLES = {"min_error": "Minimum test set error", "mean_error": "Mean test set error",
@@ -13,11 +18,10 @@ STATISTIC_TITLES = {"min_error": "Minimum test set error", "mean_error": "Mean t
 TASK_TITLES = {"fdr": "Fixed Delay Recall", "ddr": "Dynamic Delay Recall",
                "multiswitch": "Multiswitch", "svb": "Single Variable Binding",
                "mvb": "Multiple Variable Binding"}
-CELL_TITLES = {"gru": "gru", "lstm": "lstm", "sigmoid": "sig", "relu": "relu", "tanh": "tanh"}
+CELL_TITLES = {name: cell.label for name, cell in CELL_TYPES.items()}
+CELL_COLOURS = {name: cell.colour for name, cell in CELL_TYPES.items()}
 # A test error that Table I prints as 0.0: "solved perfectly" (claims, mechanisms).
 PERFECT_POINTS = 0.05
-CELL_COLOURS = {"gru": "tab:green", "lstm": "tab:blue", "sigmoid": "tab:orange",
-                "relu": "tab:red", "tanh": "tab:purple"}
 
 
 def ordered_tasks(names):

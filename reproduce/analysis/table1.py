@@ -38,6 +38,7 @@ from reproduce.experiment.protocol import (
     TABLE1_RANK_STATISTIC,
     TABLE1_STD_DDOF,
 )
+from reproduce.store.files import replacing, together, write_text
 from reproduce.store.selection import ok_runs
 
 PUBLISHED_CSV = resources.files("reproduce") / "data" / "table1_published.csv"
@@ -46,6 +47,7 @@ PUBLISHED_COLUMNS = ("task", "steps_back", "input_dim", "cell", "min_error", "me
 STATISTICS = ("min_error", "mean_error", "std_error")
 ROW_COLUMNS = ("task", "steps_back", "input_dim", "variant", "cell")
 COUNT_COLUMNS = ("n_runs", "n_failed", "n_expected")
+FILES = ("table1.csv", "table1.md", "table1.tex")     # what `write_tables` writes
 
 
 def expected_counts(profile_names, replicates=(0,)):
@@ -366,18 +368,22 @@ def write_tables(ours, side, out, source="", summary=None):
     """Write ``table1.csv``, ``.md`` and ``.tex`` into the folder `out`; return their paths.
 
     `side` is ``compare(ours, published)``; `summary` defaults to its
-    `agreement_text`."""
-    written = [out / "table1.csv", out / "table1.md", out / "table1.tex"]
-    to_csv(ours, written[0])
+    `agreement_text`.  The three replace the old ones together or not at all
+    (`reproduce.store.files.together`)."""
+    out = Path(out)
+    written = [out / name for name in FILES]
     summary = agreement_text(side) if summary is None else summary
-    written[1].write_text(to_markdown(side, source=source, summary=summary))
-    written[2].write_text(to_latex(
-        ours, caption=f"Test-set error (\\%) per task variant and cell type; "
-                      f"{int(ours['n_runs'].sum()):,} runs."))
+    with together():
+        to_csv(ours, written[0])
+        write_text(written[1], to_markdown(side, source=source, summary=summary))
+        write_text(written[2], to_latex(
+            ours, caption=f"Test-set error (\\%) per task variant and cell type; "
+                          f"{int(ours['n_runs'].sum()):,} runs."))
     return written
 
 
 def to_csv(ours, path):
     """``table1.csv``: our statistics and run counts (no published values)."""
-    ours[[*ROW_COLUMNS, *COUNT_COLUMNS, *STATISTICS]].to_csv(path, index=False,
-                                                              float_format="%.6g")
+    with replacing(path) as temporary:
+        ours[[*ROW_COLUMNS, *COUNT_COLUMNS, *STATISTICS]].to_csv(temporary, index=False,
+                                                                  float_format="%.6g")

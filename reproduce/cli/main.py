@@ -6,22 +6,32 @@ provides ``configure(parser)`` (adds its options) and ``execute(args) -> int``
 command whose module is broken cannot break the others (nor ``--help``).  Bad
 options exit with status 2 and one line naming the command, what was wrong and
 what is allowed; so does a :class:`UsageError` raised by a command (e.g. a file
-that is not a results store), before the command writes anything.
+that is not a results store), before the command writes anything.  An OSError or
+SQLite error that a path, a permission, a full disk or a long name causes while
+a command works is one line too, with status 2 (outputs are replaced only once
+written whole, so the old ones stay); a command that has already stored work
+(``sweep``) catches it itself and exits with status 1.
 """
 import argparse
 import importlib
+import shlex
+import sqlite3
 import sys
 
-from reproduce.cli.options import UsageError
+from reproduce.cli.options import UsageError, os_error_text
 
 # command name -> (module, one-line help)
 COMMANDS = {
     "run": ("reproduce.cli.commands.run", "train and evaluate one configuration"),
-    "sweep": ("reproduce.cli.commands.sweep", "run a grid profile into the results store, resumably"),
-    "table1": ("reproduce.cli.commands.table1", "Table I from the results store, beside the paper's"),
+    "sweep": ("reproduce.cli.commands.sweep",
+              "run a grid profile into the results store, resumably"),
+    "table1": ("reproduce.cli.commands.table1",
+               "Table I from the results store, beside the paper's"),
     "sensitivity": ("reproduce.cli.commands.sensitivity",
                     "Table I's agreement with the paper under named readings of the protocol"),
     "claims": ("reproduce.cli.commands.claims", "the paper's claims as verdicts over stored runs"),
+    "noise": ("reproduce.cli.commands.noise",
+              "the noise floor of Table I from replicates, and the published table against it"),
     "claims-summary": ("reproduce.cli.commands.claims_summary",
                        "the claims' verdicts across the readings of a results folder"),
     "mechanisms": ("reproduce.cli.commands.mechanisms",
@@ -33,8 +43,15 @@ COMMANDS = {
                "learning curves of a seeded sample of runs, retrained exactly"),
     "report": ("reproduce.cli.commands.report", "one REPORT.md of a results folder, with figures"),
     "figure6": ("reproduce.cli.commands.figure6", "train a network and draw its activity (Fig. 6)"),
-    "patterns": ("reproduce.cli.commands.patterns", "draw one example sequence per task (Figs. 1-5)"),
+    "patterns": ("reproduce.cli.commands.patterns",
+                 "draw one example sequence per task (Figs. 1-5)"),
+    "pages": ("reproduce.cli.commands.pages",
+              "docs/results.md, every number made from the committed results"),
 }
+
+# How the command lines a command prints or writes (e.g. in a REPORT.md) start.
+MODULE_PROG = "python -m reproduce"
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):
@@ -90,6 +107,50 @@ def main(argv=None, prog="reproduce"):
         message = " ".join(line.strip() for line in str(exc).splitlines())
         print(f"{prog} {args.command}: error: {message}", file=sys.stderr)
         return 2
+    except (OSError, sqlite3.OperationalError) as exc:
+        print(f"{prog} {args.command}: error: {os_error_text(exc)}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def command_line(command, prog=MODULE_PROG, **options):
+    """The shell command line that runs `command` with `options`, from the CLI's own parser.
+
+    Each keyword is an option's destination (``db``, ``reading``, ``out``, ...)
+    and is written with the option string the command's parser defines for it,
+    in the order given; a list is the option repeated, True a flag, None or
+    False leaves the option out.  Values are quoted for the shell.
+
+        command_line("claims", db=["r/runs.csv.gz"], reading="stated", out="r")
+        # 'python -m reproduce claims --db r/runs.csv.gz --reading stated --out r'
+
+    Raises
+    ------
+    ValueError
+        If `command` is not one of `COMMANDS`, has no option for a keyword, or
+        lacks a required option.
+    """
+    if command not in COMMANDS:
+        raise ValueError(f"no command {command!r}; the commands are {', '.join(COMMANDS)}")
+    _, parsers = build_parser(command=command)
+    actions = {action.dest: action for action in parsers[command]._actions
+               if action.option_strings}
+    words = [prog, command]
+    for dest, value in options.items():
+        if dest not in actions:
+            raise ValueError(f"{command} has no option for {dest!r}")
+        option = max(actions[dest].option_strings, key=len)       # the long form
+        if value is None or value is False:
+            continue
+        if value is True:
+            words.append(option)
+            continue
+        for item in (value if isinstance(value, (list, tuple)) else [value]):
+            words += [option, shlex.quote(str(item))]
+    missing = [max(a.option_strings, key=len) for dest, a in actions.items()
+               if a.required and options.get(dest) in (None, False)]
+    if missing:
+        raise ValueError(f"{command} needs {', '.join(missing)}")
+    return " ".join(words)

@@ -11,7 +11,7 @@ The commands that analyse stored runs share `add_input_options`::
         add_input_options(parser, "anova.csv and anova.md")   # --db --reading --profile ...
     def execute(args):
         ok, reading, profile = load_input(args)               # UsageError for bad input
-        out = prepare_out_dir(args.out)
+        out = check_out_dir(args.out, names=["anova.csv", ...])
 
 ``--db`` is a results store or a ``runs.csv.gz`` (only read; given several
 times, their runs together); ``--reading``, ``--profile`` and ``--replicates``
@@ -19,11 +19,12 @@ select its runs (`reproduce.store.selection.select`); ``--out`` is the folder
 the command writes to.
 """
 import argparse
+import errno
 import os
 import shlex
 from pathlib import Path
 
-from checks import check_number, describe
+from pybrain_ext.checks import check_number, describe
 
 DEFAULT_DB = "results/runs.sqlite"    # the results store a command reads or writes by default
 RELATIVE_PATHS = "relative paths are relative to the current folder"
@@ -36,7 +37,7 @@ class UsageError(Exception):
 
 
 def number_option(kind=int, minimum=None, maximum=None, above=None):
-    """An argparse type: the text as a `kind` that `checks.check_number` accepts."""
+    """An argparse type: the text as a `kind` that `pybrain_ext.checks.check_number` accepts."""
     allowed = describe(kind, minimum, maximum, above)
 
     def parse(text):
@@ -103,40 +104,60 @@ def check_memory(configs, engine):
                 "units or symbols")
 
 
-def prepare_out_dir(path, option="--out"):
-    """Create the output folder `path` and any missing parents; return it as a Path.
+def check_out_dir(path, option="--out", names=()):
+    """`path` as a Path, once it is certain that the folder can be made (if missing) and
+    that files called `names` can be written in it; nothing is left behind.
 
-    Call it after every other check and before any training, so that a folder
-    that cannot be made (a file in the way, no permission, ``/proc/x``) ends
-    the command before it does any work.  Nothing is left behind on failure.
+    Call it after every other check and before any training: a folder that
+    cannot be made or written (a file in the way, no permission, a read-only
+    mount, ``/proc/x``, a name too long) ends the command before it does any
+    work.  The folder itself is made when the first output is written
+    (`reproduce.store.files.replacing`), so a command that fails later leaves
+    no empty folder.
 
     Raises
     ------
     UsageError
-        Saying which path is in the way or why the folder cannot be made.
+        Saying which path is in the way or why the folder cannot be written.
     """
+    from reproduce.store.files import check_writable
     path = Path(path)
-    missing, existing = [], path
-    while not existing.exists() and existing != existing.parent:
-        missing.append(existing)              # deepest first
-        existing = existing.parent
-    if not existing.is_dir():
-        if existing == path:
-            raise UsageError(f"{option} {path} is a file, not a folder")
-        raise UsageError(f"{option} {path}: cannot create the folder, {existing} is not a folder")
     try:
-        path.mkdir(parents=True, exist_ok=True)
-        if not os.access(path, os.W_OK | os.X_OK):
-            raise PermissionError(13, "Permission denied")
+        existing = path
+        while not existing.exists() and existing != existing.parent:
+            existing = existing.parent
+        if not existing.is_dir():
+            if existing == path:
+                raise UsageError(f"{option} {path} is a file, not a folder")
+            raise UsageError(f"{option} {path}: cannot create the folder, {existing} is not "
+                             "a folder")
+        check_writable(path, names)
     except OSError as exc:
-        for folder in missing:                # remove what this call made, deepest first
-            try:
-                folder.rmdir()
-            except OSError:
-                pass
-        raise UsageError(f"{option} {path}: cannot create or write the folder "
+        if exc.errno == errno.ENAMETOOLONG:
+            what = ("" if exc.filename in (None, str(path))
+                    else f"cannot write {shorten(exc.filename)}: ")
+            raise UsageError(f"{option} {shorten(path)}: {what}the name is longer than the "
+                             "file system allows") from None
+        raise UsageError(f"{option} {shorten(path)}: cannot create or write the folder "
                          f"({exc.strerror or exc})") from None
     return path
+
+
+def shorten(path, width=80):
+    """`path` as text, its middle left out if it is longer than `width` characters."""
+    text = str(path)
+    if len(text) <= width:
+        return text
+    return f"{text[:width // 2 - 1]}...{text[-(width // 2 - 2):]}"
+
+
+def os_error_text(exc):
+    """One line for an OSError or an SQLite error (the path, if any, shortened)."""
+    import sqlite3
+    if isinstance(exc, sqlite3.Error):
+        return f"the results store: {exc}"
+    where = f"{shorten(exc.filename)}: " if getattr(exc, "filename", None) else ""
+    return where + (exc.strerror or str(exc)).rstrip(".")
 
 
 def file_name(text):
@@ -167,6 +188,39 @@ def published_table(args):
         raise UsageError(f"--published: {exc}") from None
 
 
+def add_execution_options(parser):
+    """Where and how a sweep runs: ``--workers``/``--scheduler``, ``--engine``,
+    ``--batch-size``, ``--connect-timeout``, ``--no-progress`` (sweep, sensitivity;
+    `execution_of` reads them)."""
+    from reproduce.experiment.batching import BATCH_SIZE
+    from reproduce.experiment.config import ENGINES
+    from reproduce.experiment.workers import CONNECT_TIMEOUT_S
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=positive_int, default=None, metavar="N",
+                       help="local worker processes (default and most: one per CPU, as "
+                            "many as the memory holds)")
+    where.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
+                       help="run on the Dask cluster of this scheduler instead")
+    parser.add_argument("--engine", default="batched", choices=ENGINES,
+                        help="training engine (default batched)")
+    parser.add_argument("--batch-size", type=positive_int, default=None, metavar="N",
+                        help=f"at most N runs per batch (default {BATCH_SIZE})")
+    parser.add_argument("--connect-timeout", type=positive_float, default=CONNECT_TIMEOUT_S,
+                        metavar="S", help=f"seconds to wait for the scheduler "
+                                          f"(default {CONNECT_TIMEOUT_S})")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def execution_of(options, retry_failed=False):
+    """The `reproduce.cli.workflows.Execution` that `add_execution_options`' parsed
+    options name."""
+    from reproduce.cli.workflows import Execution
+    return Execution(workers=options.workers, scheduler=options.scheduler,
+                     engine=options.engine, batch_size=options.batch_size,
+                     connect_timeout=options.connect_timeout, retry_failed=retry_failed,
+                     progress=not options.no_progress)
+
+
 def add_db_option(parser, what="a results store or a runs.csv.gz"):
     """``--db PATH``, repeatable (``args.db`` is a list; default ``[DEFAULT_DB]``)."""
     parser.add_argument("--db", action="append", default=None, metavar="PATH",
@@ -189,16 +243,17 @@ def add_replicates_option(parser, default=(0,), what="only runs of these replica
     """``--replicates R``: ``0``, ``0-4`` or ``0,2,3`` (`reproduce.experiment.profiles`); with
     `allow_all`, also ``all`` (every replicate the runs hold: ``args.replicates`` None)."""
     from reproduce.experiment.profiles import format_replicates
+    shown = "every replicate the runs hold" if default is None else format_replicates(default)
     parser.add_argument("--replicates", type=replicates_or_all_option if allow_all
                         else replicates_option, default=default, metavar="R",
-                        help=f"{what} (default {format_replicates(default)}): "
-                             f"{REPLICATES_HELP}" + ("; all: every replicate the runs hold"
-                                                     if allow_all else ""))
+                        help=f"{what} (default {shown}): {REPLICATES_HELP}"
+                             + ("; all: every replicate the runs hold" if allow_all else ""))
 
 
-def add_input_options(parser, what, all_replicates=False):
-    """``--db``, ``--reading``, ``--profile``, ``--replicates`` (with `all_replicates`, it may
-    be ``all``) and ``--out`` (for `what` it writes)."""
+def add_input_options(parser, what, replicates=(0,), all_replicates=False):
+    """``--db``, ``--reading``, ``--profile``, ``--replicates`` (default `replicates`;
+    None: every replicate; with `all_replicates`, it may be ``all``) and ``--out`` (for
+    `what` it writes)."""
     from reproduce.experiment.profiles import PROFILES
     from reproduce.experiment.readings import STATED
     add_db_option(parser)
@@ -206,7 +261,7 @@ def add_input_options(parser, what, all_replicates=False):
                         help="only runs of this reading of the protocol (default stated)")
     parser.add_argument("--profile", default=None, metavar="NAME",
                         help=f"only this profile's runs ({', '.join(PROFILES)}); default: all")
-    add_replicates_option(parser, allow_all=all_replicates)
+    add_replicates_option(parser, default=replicates, allow_all=all_replicates)
     parser.add_argument("--out", default="results", metavar="DIR",
                         help=f"where to write {what} (default results/)")
 
@@ -223,22 +278,57 @@ def load_runs(args):
 
 def load_input(args):
     """``(ok runs, reading, profile or None)`` of `add_input_options`' options;
-    `UsageError` for a bad one or when no run is ``ok``."""
+    `UsageError` for a bad one or when no run is ``ok`` (`select_runs`)."""
     from reproduce.experiment.profiles import get_profile
     from reproduce.experiment.readings import get_reading
-    from reproduce.store.selection import ok_runs, select
+    from reproduce.store.selection import ok_runs
     try:
         reading = get_reading(args.reading)
         profile = get_profile(args.profile) if args.profile is not None else None
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    runs = select(load_runs(args), reading, profile, args.replicates)
-    ok = ok_runs(runs)
-    if ok.empty:
-        raise UsageError(f"{db_label(args)} has no ok runs of reading {reading.name}"
-                         + (f" and profile {profile.name}" if profile else "")
-                         + replicates_text(args.replicates))
-    return ok, reading, profile
+    runs = select_runs(load_runs(args), reading, profile, args.replicates, db_label(args))
+    return ok_runs(runs), reading, profile
+
+
+def select_runs(runs, reading, profile, replicates, label):
+    """`reproduce.store.selection.select` of `runs`; `UsageError` when it has no ``ok`` run,
+    saying what `runs` (read from `label`) hold and which options would select it, e.g.
+    ``... holds 7,200 runs of var0.09+cap25; pass --reading var0.09+cap25``."""
+    from reproduce.experiment.profiles import format_replicates
+    from reproduce.store.selection import holdings, ok_runs, select
+    chosen = select(runs, reading, profile, replicates)
+    if not ok_runs(chosen).empty:
+        return chosen
+    asked = (f"reading {reading.name}" + (f" and profile {profile.name}" if profile else "")
+             + replicates_text(replicates))
+    held = holdings(runs)
+    if not held:
+        failed = int((runs["status"] == "failed").sum()) if "status" in runs else 0
+        raise UsageError(f"{label} has no ok runs of {asked}: it holds no ok runs at all"
+                         + (f" ({failed:,} failed)" if failed else "")
+                         + " (an empty store, or a sweep stopped before its first batch)")
+    parts = []
+    for n, name, held_profile, held_replicates in held[:3]:
+        where = [f"profile {held_profile}"] if held_profile else []
+        if tuple(held_replicates) != (0,):
+            where.append(f"replicates {format_replicates(held_replicates)}")
+        parts.append(f"{n:,} runs of {name}" + (f" ({', '.join(where)})" if where else ""))
+    if len(held) > 3:
+        parts.append(f"{sum(n for n, *_ in held[3:]):,} runs of {len(held) - 3} more")
+    _, name, held_profile, held_replicates = held[0]
+    hint = []
+    if name != reading.name:
+        hint.append(f"--reading {name}")
+    if profile is not None and held_profile and held_profile != profile.name:
+        hint.append(f"--profile {held_profile}")
+    if not set(held_replicates) & set(replicates):
+        hint.append(f"--replicates {format_replicates(held_replicates)}")
+    advice = (f"; pass {' '.join(hint)}" if hint else
+              f"; none of them is of profile {profile.name} (leave out --profile to take "
+              "every run)" if profile is not None and held_profile is None else "")
+    raise UsageError(f"{label} has no ok runs of {asked}; it holds {', '.join(parts)}"
+                     + advice)
 
 
 def replicates_text(replicates):

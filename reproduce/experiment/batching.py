@@ -6,7 +6,7 @@
 Configurations are grouped by what networks computed together must share --
 the architecture (``config.architecture``) and the RProp/early-stopping
 settings other than ``delta0`` -- and each group is trained by
-:func:`pybrain_ext.batched.train` with at most :data:`BATCH_SIZE` networks in
+:func:`pybrain_ext.batched.training.train` with at most :data:`BATCH_SIZE` networks in
 the batch at once (fewer for large networks, see
 :func:`~pybrain_ext.batched.training.batch_size_for`): as networks stop, the
 group's waiting ones take their places.  Each network keeps its own data,
@@ -23,9 +23,10 @@ import time
 
 import numpy as np
 
-from pybrain_ext.batched import Architecture, Sequences, classification_error, train
-from pybrain_ext.batched.training import batch_size_for
-from pybrain_ext.network import initial_params
+from pybrain_ext.batched.architecture import Architecture
+from pybrain_ext.batched.engine import Sequences, classification_error
+from pybrain_ext.batched.layout import initial_params
+from pybrain_ext.batched.training import batch_size_for, train
 from reproduce.experiment.build import make_data
 from reproduce.experiment.config import RunResult, package_versions
 

@@ -6,7 +6,7 @@ import zlib
 import numpy as np
 
 import tasks
-from pybrain_ext import build_network
+from pybrain_ext.network import build_network
 
 # First spawn_key word of the random validation split's stream (config.validation
 # "random"), apart from the parameters' default_rng(seed) and the data's streams.

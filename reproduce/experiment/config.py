@@ -15,9 +15,9 @@ from dataclasses import asdict, dataclass, fields
 from typing import Optional
 
 import tasks
-from checks import set_checked
-from pybrain_ext.cells import cell_type
-from pybrain_ext.network import INIT_SCOPES, check_architecture
+from pybrain_ext.batched.cells import cell_type
+from pybrain_ext.batched.layout import INIT_SCOPES, check_architecture
+from pybrain_ext.checks import set_checked
 from pybrain_ext.protocol import (
     CONTINUE_EPOCHS,
     CONVERGENCE_DECIMALS,
@@ -28,7 +28,7 @@ from pybrain_ext.protocol import (
     INIT_VARIANCE,
     MAX_EPOCHS,
 )
-from pybrain_ext.training import STOP_REASONS, UNTARGETED_STEPS, RPropSettings
+from pybrain_ext.rprop import STOP_REASONS, UNTARGETED_STEPS, RPropSettings
 from tasks.protocol import DATA_SEED, SEQUENCE_LENGTH
 
 ENGINES = ("pybrain", "batched")
@@ -58,9 +58,10 @@ class RunConfig:
     init_scope : {"all", "connections"}
         Which parameters that variance covers; with ``"connections"`` the GRU
         layer's own recurrent matrices keep PyBrain's N(0, 1).
-    untargeted : {"masked", "zero_target"}
-        The steps without a target: left out, or counted with the zero target
-        vector (training, validation and test; scored as class 0).
+    untargeted : {"masked", "zero_target", "class0_target"}
+        The steps without a target: left out, or counted (training, validation
+        and test; scored as class 0) with the zero target vector or with the
+        one-hot target of class 0.
     validation : {"fixed", "random"}
         Sequences 36-47 validate, or ``trainUntilConvergence``'s random split of
         the first 48 (36 train, 12 validation), drawn from ``seed``.

@@ -63,7 +63,7 @@ class Profile:
     variants : tuple of str
         Task variant ids (``tasks.Variant.id``), e.g. ``"fdr-n3-k4"``.
     cells : tuple of str
-        Cell types, keys of ``pybrain_ext.cells.CELL_TYPES``.
+        Cell types, keys of ``pybrain_ext.batched.cells.CELL_TYPES``.
     architectures : tuple of (int, str)
         (hidden layers, skip) pairs; one layer only with skip ``"none"``.
     widths, delta0, seeds : tuple

@@ -5,8 +5,8 @@ Task constants are in ``tasks.protocol``, network and training constants in
 """
 
 # --- §5 The grid ------------------------------------------------------------------
-# The paper's five cell types (each one an entry of pybrain_ext.cells.CELL_TYPES; a cell
-# type added there can be run at once, and is swept once it is named here).
+# The paper's five cell types (each one an entry of pybrain_ext.batched.cells.CELL_TYPES; a
+# cell type added there can be run at once, and is swept once it is named here).
 GRID_CELLS = ("lstm", "gru", "tanh", "sigmoid", "relu")
 GRID_LAYERS = (1, 2, 3)
 GRID_WIDTHS = (5, 10, 15, 25, 50)

@@ -21,6 +21,8 @@ PyBrain behaviour that makes it plausible):
     ``init_scope = "connections"``: the GRU's own matrices keep PyBrain's N(0, 1).
 ``zero-target``
     ``untargeted = "zero_target"``: steps without a target count, with the zero vector.
+``class0-target``
+    ``untargeted = "class0_target"``: steps without a target count, with class 0 one-hot.
 ``random-validation``
     ``validation = "random"``: ``trainUntilConvergence``'s own random 36/12 split.
 ``data-per-seed``
@@ -83,6 +85,9 @@ ATOMS = tuple(Atom(*a) for a in (
     ("zero-target", "untargeted", "zero_target",
      "the steps without a target count in training, validation and test, with the "
      "zero target vector (scored as class 0, as testOnClassData's argmax does)"),
+    ("class0-target", "untargeted", "class0_target",
+     "the steps without a target count in training, validation and test, with the "
+     "one-hot target of class 0 (a memory that starts at 0, a history padded with 0)"),
     ("random-validation", "validation", "random",
      "the 12 validation sequences are a random subset of the first 48, drawn from the "
      "run's seed, as trainUntilConvergence's validationProportion = 0.25 splits them"),
@@ -198,3 +203,18 @@ def sensitivity_readings(best_variance):
                                             "random-validation", "data-per-seed")]
     names += [f"{var}+cap{n}" for n in CAP_GRID]
     return [get_reading(n) for n in names]
+
+
+def reading_of(config, profile_cap=None):
+    """The reading a run (a `RunConfig` or its JSON dict) was made under: its reading fields
+    that differ from the stated ones.  Its ``max_epochs`` names a cap unless it is the
+    protocol's or `profile_cap` (the cap of the profile the run belongs to; default: any
+    profile's own cap, as ``smoke``'s)."""
+    from reproduce.experiment.profiles import PROFILES
+    config = config if isinstance(config, RunConfig) else RunConfig(**config)
+    settings = {f: getattr(config, f) for f in READING_FIELDS}
+    caps = ({profile_cap} if profile_cap is not None
+            else {p.max_epochs for p in PROFILES.values()})
+    if settings["max_epochs"] in caps:
+        settings["max_epochs"] = MAX_EPOCHS
+    return _reading(settings)

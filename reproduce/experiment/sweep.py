@@ -19,6 +19,12 @@ transaction per finished batch.  So a killed driver or a dead worker loses at
 most the batches in flight, rerunning the sweep resumes, and a run that failed
 is stored as failed and not run again (unless asked to: ``retry_failed``).
 
+Several drivers may sweep one store at once (two terminals, two machines on a
+shared disk): each claims a batch in the store before it runs it (a lease,
+`reproduce.store.database.Store.claim`), so they share the grid and no batch
+is run twice; a driver that dies leaves leases that lapse (at once for a
+driver of this host whose process is gone, else after `LEASE_S` seconds).
+
 Workers are `LocalWorkers` (a process pool on this machine) or `ClusterWorkers`
 (an existing Dask distributed cluster, through ``Client.get_executor()``); both
 offer a `concurrent.futures` executor, so one code path serves both.  Results do
@@ -27,17 +33,22 @@ deterministic given the config, and BLAS runs single-threaded in every worker.
 """
 import datetime
 import socket
+import sqlite3
 import sys
 import time
 import traceback
-from collections import OrderedDict
-from concurrent.futures import as_completed
+from collections import OrderedDict, deque
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, wait
 from dataclasses import dataclass, field
 
 from reproduce import code_version
 from reproduce.experiment.batching import BATCH_SIZE
 from reproduce.experiment.config import RunConfig, package_versions
-from reproduce.experiment.workers import one_line
+from reproduce.experiment.workers import Driver, one_line
+
+LEASE_S = 120     # a driver's claim on a batch lasts this long unless renewed
+RENEW_S = 20      # how often a driver renews its claims while its batches run
+WAIT_S = 3        # how often a driver with nothing left to claim looks again
 
 
 def plan(configs, done_keys, batch_size):
@@ -134,13 +145,27 @@ def run_batch(config_jsons, engine):
 
 @dataclass
 class SweepReport:
-    """What a sweep did; `stored` counts rows this sweep inserted (`failed` among them)."""
+    """What a sweep did; `stored` counts rows this sweep inserted (`failed` among them).
+
+    ``lost`` counts the runs of batches whose worker died or whose task failed
+    outside `run_batch`; ``not_started`` the runs left unsubmitted when the
+    workers broke; ``by_others`` the runs another driver stored meanwhile (so
+    not run here); ``duplicates`` the runs trained here that another driver
+    stored first (its lease had lapsed: a stalled or late driver);
+    ``store_error`` says why the store could not be written (a full disk, say),
+    which stops the sweep with what it had stored kept.
+    """
     planned: int = 0
     batches: int = 0
     stored: int = 0
     failed: int = 0
     lost: int = 0
     lost_errors: list = field(default_factory=list)
+    not_started: int = 0
+    by_others: int = 0
+    duplicates: int = 0
+    others: set = field(default_factory=set)
+    store_error: str = None
     interrupted: bool = False
     seconds: float = 0.0
 
@@ -150,8 +175,15 @@ class SweepReport:
 
 
 def run_sweep(configs, store, workers, *, engine="batched", batch_size=None, profile=None,
-              progress=True, already=None, retry_failed=False):
+              progress=True, already=None, retry_failed=False, notify=None):
     """Run the `configs` whose keys `store` lacks on `workers`, storing each batch as it ends.
+
+    Batches are claimed in the store just before they are submitted
+    (`Store.claim`, a lease renewed while they run), ``workers.n + 1`` at a time,
+    so that two drivers of one store share its work: a key another live driver
+    holds is left to it (and waited for, once nothing else is left: if that
+    driver dies, its lease lapses and this one runs the key), a key it stored is
+    skipped.
 
     Parameters
     ----------
@@ -171,6 +203,9 @@ def run_sweep(configs, store, workers, *, engine="batched", batch_size=None, pro
     retry_failed : bool
         Run the configs stored as ``failed`` again; their new outcome replaces
         the failed row.
+    notify : callable, optional
+        Called with a line of text when this sweep starts to wait for another
+        driver's runs.
 
     Returns
     -------
@@ -185,44 +220,110 @@ def run_sweep(configs, store, workers, *, engine="batched", batch_size=None, pro
     start = time.perf_counter()
     if already is None:
         already = store.keys("ok") if retry_failed else store.keys()
-    batches = plan(configs, already, batch_size or BATCH_SIZE)
+    batches = deque(plan(configs, already, batch_size or BATCH_SIZE))
     report = SweepReport(planned=sum(map(len, batches)), batches=len(batches))
     version = code_version()
     total = len({c.key for c in configs})
-    futures = {}
+    driver = Driver.here()
+    done = "ok" if retry_failed else "any"
+    capacity = max(1, workers.n) + 1          # one batch waits for each worker to free up
+    in_flight, waiting = {}, []
+    broken, notified = None, False
+    renewed = time.monotonic()
     bar = tqdm(total=total, initial=total - report.planned, unit="run", desc="sweep",
                file=sys.stderr, disable=not progress, dynamic_ncols=True, smoothing=0.05)
     try:
-        for batch in batches:
-            futures[workers.submit(run_batch, [c.to_json() for c in batch], engine)] = batch
-        for future in as_completed(list(futures)):
-            batch = futures.pop(future)
-            try:
-                outcomes = future.result()
-            except Exception as exc:  # the worker died or the task never ran
-                report.lost += len(batch)
-                report.lost_errors.append(one_line(exc))
+        while True:
+            while batches and broken is None and len(in_flight) < capacity:
+                batch = batches.popleft()
+                mine, held = store.claim([c.key for c in batch], driver, LEASE_S, done)
+                gone = len(batch) - len(mine) - len(held)     # stored by another driver
+                report.by_others += gone
+                bar.update(gone)
+                if held:
+                    waiting.append([c for c in batch if c.key in held])
+                    report.others.update(held.values())
+                batch = [c for c in batch if c.key in mine]
+                if not batch:
+                    continue
+                try:
+                    future = workers.submit(run_batch, [c.to_json() for c in batch], engine)
+                except Exception as exc:   # a broken pool, a closed client
+                    broken = one_line(exc)
+                    store.release(driver, [c.key for c in batch])
+                    batches.appendleft(batch)
+                    break
+                in_flight[future] = batch
+            if not in_flight:
+                if broken is not None or not waiting:
+                    break
+                # All that is left, other drivers run: wait, and take over what they drop.
+                if notify is not None and not notified:
+                    notify(_waiting_text(waiting, report.others))
+                    notified = True
+                time.sleep(WAIT_S)
+                batches.extend(waiting)
+                waiting = []
                 continue
-            rows = []
-            for config, outcome in zip(batch, outcomes):
-                if outcome["key"] != config.key:
-                    raise RuntimeError("a batch's outcomes are out of order")
-                rows.append(store.record(config, status=outcome["status"], result=outcome["result"],
-                                   error=outcome["error"], engine=outcome["engine"],
-                                   code_version=version, versions=outcome["versions"],
-                                   host=outcome["host"], started_at=outcome["started_at"],
-                                   finished_at=outcome["finished_at"], profile=profile))
-            report.stored += store.add(rows, replace_failed=retry_failed)
-            report.failed += sum(o["status"] == "failed" for o in outcomes)
-            bar.update(len(batch))
-            if report.failed or report.lost:
-                bar.set_postfix(failed=report.failed, lost=report.lost, refresh=False)
+            finished, _ = wait(list(in_flight), timeout=RENEW_S, return_when=FIRST_COMPLETED)
+            if time.monotonic() - renewed >= RENEW_S:
+                store.renew(driver, LEASE_S)
+                renewed = time.monotonic()
+            for future in finished:
+                batch = in_flight.pop(future)
+                try:
+                    outcomes = future.result()
+                except Exception as exc:  # the worker died or the task never ran
+                    report.lost += len(batch)
+                    report.lost_errors.append(one_line(exc))
+                    store.release(driver, [c.key for c in batch])
+                    if isinstance(exc, BrokenExecutor):
+                        broken = one_line(exc)
+                    continue
+                rows = []
+                for config, outcome in zip(batch, outcomes):
+                    if outcome["key"] != config.key:
+                        raise RuntimeError("a batch's outcomes are out of order")
+                    rows.append(store.record(
+                        config, status=outcome["status"], result=outcome["result"],
+                        error=outcome["error"], engine=outcome["engine"],
+                        code_version=version, versions=outcome["versions"],
+                        host=outcome["host"], started_at=outcome["started_at"],
+                        finished_at=outcome["finished_at"], profile=profile))
+                inserted = store.add(rows, replace_failed=retry_failed, release=driver)
+                report.stored += inserted
+                report.duplicates += len(rows) - inserted
+                report.failed += sum(o["status"] == "failed" for o in outcomes)
+                bar.update(len(batch))
+                if report.failed or report.lost:
+                    bar.set_postfix(failed=report.failed, lost=report.lost, refresh=False)
+        report.not_started = sum(map(len, batches)) + sum(map(len, waiting))
     except KeyboardInterrupt:
         report.interrupted = True
-        for future in futures:
-            future.cancel()
-        workers.abort()
+        _stop(in_flight, workers)
+    except (OSError, sqlite3.OperationalError) as exc:   # the store cannot be written
+        report.store_error = one_line(exc)
+        report.not_started = (sum(map(len, batches)) + sum(map(len, waiting))
+                              + sum(map(len, in_flight.values())))
+        _stop(in_flight, workers)
     finally:
         bar.close()
+        try:
+            store.release(driver)
+        except (OSError, sqlite3.Error):
+            pass                   # the leases lapse by themselves
         report.seconds = time.perf_counter() - start
     return report
+
+
+def _stop(in_flight, workers):
+    for future in in_flight:
+        future.cancel()
+    workers.abort()
+
+
+def _waiting_text(waiting, others):
+    runs = sum(map(len, waiting))
+    return (f"waiting for {runs:,} run{'s' if runs != 1 else ''} that another sweep of this "
+            f"store is running ({'; '.join(sorted(d.describe() for d in others))}); if it "
+            f"stops, they are run here")

@@ -15,14 +15,31 @@ Safety: the file is in WAL mode and every `Store.add` is one transaction, so a
 killed process leaves exactly the batches it committed.  ``key`` is the primary
 key and rows are inserted with ``ON CONFLICT DO NOTHING``: no key is ever
 stored twice, even by two drivers at once (``replace_failed`` lets a new
-outcome replace a ``failed`` row, for a sweep that retries failed runs).  `Store.open` (and `check`, which
-writes nothing) refuses a file that is not SQLite, a SQLite database of
-another application, or a store of another schema version, with a
-`StoreError` that says which.
+outcome replace a ``failed`` row, for a sweep that retries failed runs).
+`Store.open` (and `check`, which writes nothing) refuses a file that is not
+SQLite, a SQLite database of another application, a store of another schema
+version, or a store whose folder cannot be written (WAL mode keeps its
+``-wal`` and ``-shm`` files beside it), with a `StoreError` that says which.
+
+Leases: two sweeps of one store share its work.  Before a driver runs a batch
+it claims the batch's keys (`Store.claim`): a key that is stored, or claimed by
+another driver whose lease is alive, is not its to run.  A lease lasts
+``seconds`` unless renewed (`Store.renew`, while the batch runs) and ends when
+the batch is stored (`Store.add`'s ``release``) or the driver gives it back
+(`Store.release`); a driver that died (``kill -9``, a lost machine) leaves
+leases that lapse when they expire, or at once for a driver of this host
+whose process is gone.  The leases live in a table of their own, ``leases``,
+made when a sweep first claims; the ``runs`` table, its rows and the schema
+version are unchanged, so a store of schema version 1 without that table
+opens as before and older code reads a store that has it.
 """
+import contextlib
 import json
 import sqlite3
+import time
 from pathlib import Path
+
+from reproduce.experiment.workers import Driver
 
 APPLICATION_ID = 0x524E4D31      # 'RNM1': marks a SQLite file as one of our stores
 SCHEMA_VERSION = 1               # PRAGMA user_version; bump with a migration
@@ -58,6 +75,15 @@ _CREATE = (
     "CREATE TABLE runs (\n    " + ",\n    ".join(f"{n} {t}" for n, t in COLUMNS) + "\n)",
     "CREATE INDEX runs_variant_cell ON runs (variant, cell)",
 )
+# Which driver runs which key, until when (time.time() seconds).
+_CREATE_LEASES = ("CREATE TABLE IF NOT EXISTS leases (key TEXT PRIMARY KEY, "
+                  "driver TEXT NOT NULL, host TEXT NOT NULL, pid INTEGER NOT NULL, "
+                  "expires REAL NOT NULL)")
+_SQL_VARIABLES = 500             # keys per IN (...) list
+
+
+def _chunks(keys):
+    return [keys[i:i + _SQL_VARIABLES] for i in range(0, len(keys), _SQL_VARIABLES)]
 
 
 class StoreError(Exception):
@@ -65,14 +91,18 @@ class StoreError(Exception):
 
 
 def check(path):
-    """Raise `StoreError` unless `path` is absent or an existing store; writes nothing."""
+    """Raise `StoreError` unless `path` is absent (and can be created) or an existing
+    store whose folder can be written; writes nothing."""
     path = Path(path)
-    if not path.exists():
-        _check_creatable(path.parent)  # sweep creates the store there
-        return
-    _check_file(path)
-    if path.stat().st_size == 0:
-        return
+    try:
+        if not path.exists():
+            _check_creatable(path)  # sweep creates the store there
+            return
+        _check_file(path)
+        if path.stat().st_size == 0:
+            return
+    except OSError as exc:          # e.g. a name longer than the file system allows
+        raise StoreError(_os_error(path, exc)) from None
     try:
         # read-write without create: a read-only connection would leave -wal/-shm files behind
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True)
@@ -84,12 +114,35 @@ def check(path):
         conn.close()
 
 
-def _check_creatable(directory):
+def _os_error(path, exc):
+    text = str(path) if len(str(path)) <= 80 else f"{str(path)[:39]}...{str(path)[-38:]}"
+    return f"{text}: {(exc.strerror or str(exc)).rstrip('.')}"
+
+
+def _check_creatable(path):
+    """Raise StoreError unless the store `path` (and its -wal file) can be created."""
+    from reproduce.store.files import check_writable
+    directory = path.parent
     for parent in (directory, *directory.parents):
         if parent.exists():
             if not parent.is_dir():
                 raise StoreError(f"{directory}: {parent} is not a directory")
-            return
+            break
+    try:
+        check_writable(directory, [path.name + "-wal"])
+    except OSError as exc:
+        raise StoreError(f"{_os_error(path, exc)}: cannot create the results store "
+                         "there") from None
+
+
+def _folder_problem(path):
+    """Why the folder of the store `path` cannot take its -wal and -shm files, or None."""
+    from reproduce.store.files import check_writable
+    try:
+        check_writable(path.parent)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
 
 
 def _check_file(path):
@@ -112,6 +165,11 @@ def _check_schema(conn, path, allow_blank):
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         n_objects = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
     except sqlite3.DatabaseError as exc:
+        problem = _folder_problem(Path(path))
+        if problem is not None:
+            raise StoreError(f"{path}: its folder cannot be written ({problem}), and a "
+                             "results store (SQLite in WAL mode) keeps its -wal and -shm "
+                             "files beside it: copy it to a writable folder") from None
         raise StoreError(f"{path} is not a readable SQLite database ({exc})") from None
     if app_id == 0 and version == 0 and n_objects == 0:
         if allow_blank:
@@ -145,13 +203,17 @@ class Store:
             is written to a file that is refused.
         """
         path = Path(path)
-        if not path.exists() and not create:
+        try:
+            exists = path.exists()
+        except OSError as exc:      # e.g. a name longer than the file system allows
+            raise StoreError(_os_error(path, exc)) from None
+        if not exists and not create:
             raise StoreError(f"{path}: no such results store (python -m reproduce sweep "
                              "creates one)")
-        if path.exists():
+        if exists:
             _check_file(path)
         else:
-            _check_creatable(path.parent)
+            _check_creatable(path)
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
@@ -236,12 +298,13 @@ class Store:
                    started_at=started_at, finished_at=finished_at, profile=profile)
         return row
 
-    def add(self, records, replace_failed=False):
+    def add(self, records, replace_failed=False, release=None):
         """Insert `records` (dicts from `record`) in one transaction.
 
         A key already stored is left as it is -- unless `replace_failed` and its
         row is ``failed``, which the new record then replaces (the key keeps one
-        row).  Returns the number of rows inserted or replaced.
+        row).  Given a `Driver` as `release`, its leases of these keys end in the
+        same transaction.  Returns the number of rows inserted or replaced.
         """
         rows = [tuple(r[name] for name in _NAMES) for r in records]
         conflict = "DO NOTHING"
@@ -250,16 +313,102 @@ class Store:
                         + " WHERE runs.status = 'failed'")
         sql = (f"INSERT INTO runs ({', '.join(_NAMES)}) VALUES ({', '.join('?' * len(_NAMES))}) "
                f"ON CONFLICT(key) {conflict}")
-        before = self._conn.total_changes
+        with self._transaction():
+            before = self._conn.total_changes
+            self._conn.executemany(sql, rows)
+            inserted = self._conn.total_changes - before
+            if release is not None:
+                self._release(release, [r["key"] for r in records])
+        return inserted
+
+    @contextlib.contextmanager
+    def _transaction(self):
         self._conn.execute("BEGIN IMMEDIATE")
         try:
-            self._conn.executemany(sql, rows)
+            yield
             self._conn.execute("COMMIT")
         except BaseException:
             if self._conn.in_transaction:
                 self._conn.execute("ROLLBACK")
             raise
-        return self._conn.total_changes - before
+
+    def _has_leases(self):
+        return self._conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+                                  "AND name = 'leases'").fetchone()[0] > 0
+
+    def claim(self, keys, driver, seconds, done="any"):
+        """Lease to `driver` for `seconds` the `keys` that are neither stored nor leased
+        to another driver that is alive, in one transaction.
+
+        Parameters
+        ----------
+        keys : iterable of str
+        driver : Driver
+        seconds : float
+            How long the lease lasts unless `renew` extends it.
+        done : ``"any"`` or ``"ok"``
+            Which stored keys count as done: any row, or only ``ok`` ones (a sweep that
+            retries failed runs).
+
+        Returns
+        -------
+        (set of str, dict)
+            The keys now leased to `driver` (its own earlier leases among them), and
+            ``{key: Driver}`` of the keys another live driver holds.  The rest are
+            stored.
+        """
+        keys = list(dict.fromkeys(keys))
+        now = time.time()
+        status = "" if done == "any" else " AND status = 'ok'"
+        with self._transaction():
+            self._conn.execute(_CREATE_LEASES)
+            stored, held = set(), {}
+            for part in _chunks(keys):
+                marks = ", ".join("?" * len(part))
+                stored.update(k for (k,) in self._conn.execute(
+                    f"SELECT key FROM runs WHERE key IN ({marks}){status}", part))
+                for key, did, host, pid, expires in self._conn.execute(
+                        f"SELECT key, driver, host, pid, expires FROM leases WHERE key IN "
+                        f"({marks})", part):
+                    other = Driver(did, host, pid)
+                    if did != driver.id and expires > now and other.alive():
+                        held[key] = other
+            mine = [k for k in keys if k not in stored and k not in held]
+            self._conn.executemany(
+                "INSERT INTO leases (key, driver, host, pid, expires) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET driver = excluded.driver, host = "
+                "excluded.host, pid = excluded.pid, expires = excluded.expires",
+                [(k, driver.id, driver.host, driver.pid, now + seconds) for k in mine])
+        return set(mine), {k: held[k] for k in keys if k in held}
+
+    def renew(self, driver, seconds):
+        """Extend every lease of `driver` to `seconds` from now."""
+        with self._transaction():
+            if self._has_leases():
+                self._conn.execute("UPDATE leases SET expires = ? WHERE driver = ?",
+                                   (time.time() + seconds, driver.id))
+
+    def release(self, driver, keys=None):
+        """End the leases of `driver` (of `keys`, or all of them)."""
+        with self._transaction():
+            self._release(driver, keys)
+
+    def _release(self, driver, keys=None):
+        if not self._has_leases():
+            return
+        if keys is None:
+            self._conn.execute("DELETE FROM leases WHERE driver = ?", (driver.id,))
+            return
+        for part in _chunks(list(keys)):
+            self._conn.execute(f"DELETE FROM leases WHERE driver = ? AND key IN "
+                               f"({', '.join('?' * len(part))})", (driver.id, *part))
+
+    def leases(self):
+        """``{key: (Driver, expires)}`` of every lease (live or not), for a look."""
+        if not self._has_leases():
+            return {}
+        return {key: (Driver(did, host, pid), expires) for key, did, host, pid, expires
+                in self._conn.execute("SELECT key, driver, host, pid, expires FROM leases")}
 
     def adopt(self, other, keys):
         """Copy the ``ok`` rows of `keys` that the store at `other` holds and this one

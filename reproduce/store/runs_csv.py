@@ -17,17 +17,20 @@ import io
 import pandas as pd
 
 from reproduce.experiment.config import RunConfig
+from reproduce.store.files import replacing
 
 CONFIG_FIELDS = tuple(f.name for f in dataclasses.fields(RunConfig))
 OUTCOME_COLUMNS = ("status", "test_error", "training_error", "validation_error", "epochs",
                    "stop_reason", "engine")
 COLUMNS = ("key", "variant", *CONFIG_FIELDS, *OUTCOME_COLUMNS)
+NUMBER_COLUMNS = ("test_error", "training_error", "validation_error")
 
 
 def from_store_rows(runs):
     """The `COLUMNS` of store rows (`Store.runs()`), sorted by key."""
     configs = pd.DataFrame([dataclasses.asdict(RunConfig.from_json(text))
-                            for text in runs["config"]], index=runs.index)
+                            for text in runs["config"]], index=runs.index,
+                           columns=list(CONFIG_FIELDS))     # (columns: an empty store too)
     frame = pd.concat([runs[["key", "variant"]], configs, runs[list(OUTCOME_COLUMNS)]],
                       axis=1)
     frame["steps_back"] = frame["steps_back"].astype("Int64")
@@ -36,11 +39,12 @@ def from_store_rows(runs):
 
 
 def write(runs, path):
-    """Write store rows (`Store.runs()`) or a frame of `COLUMNS` to ``path`` (gzip CSV)."""
+    """Write store rows (`Store.runs()`) or a frame of `COLUMNS` to ``path`` (gzip CSV),
+    through `reproduce.store.files.replacing` (a failure leaves the old file)."""
     frame = runs if "config" not in runs else from_store_rows(runs)
     text = frame[list(COLUMNS)].to_csv(index=False, lineterminator="\n")
-    with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0,
-                                                filename="") as out:
+    with replacing(path) as temporary, open(temporary, "wb") as raw, \
+            gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as out:
         out.write(text.encode())
 
 
@@ -54,9 +58,34 @@ def read(path):
     if missing:
         raise ValueError(f"{path} is not a runs.csv.gz: it lacks the columns "
                          f"{', '.join(sorted(missing))}")
-    frame["config"] = [_config_json(row) for row in frame[list(CONFIG_FIELDS)].itertuples(
-        index=False)]
+    _check_values(frame, path)
+    configs = []
+    for number, row in enumerate(frame[list(CONFIG_FIELDS)].itertuples(index=False), 2):
+        try:
+            configs.append(_config_json(row))
+        except (ValueError, TypeError) as exc:
+            raise ValueError(f"{path}, line {number}: not a configuration ({exc})") from None
+    frame["config"] = configs
     return frame
+
+
+def _check_values(frame, path):
+    """Raise ValueError naming the first value of an outcome column that is not of its
+    kind (a number, a known status); the numbers' columns become floats."""
+    from reproduce.store.database import STATUSES
+    for column in NUMBER_COLUMNS:
+        numbers = pd.to_numeric(frame[column], errors="coerce")
+        bad = numbers.isna() & frame[column].notna()
+        if bad.any():
+            line = int(bad.to_numpy().nonzero()[0][0])
+            raise ValueError(f"{path}, line {line + 2}: {column} is "
+                             f"{frame[column].iloc[line]!r}, not a number")
+        frame[column] = numbers.astype(float)
+    bad = ~frame["status"].isin(STATUSES)
+    if bad.any():
+        line = int(bad.to_numpy().nonzero()[0][0])
+        raise ValueError(f"{path}, line {line + 2}: status is {frame['status'].iloc[line]!r}, "
+                         f"not one of {', '.join(STATUSES)}")
 
 
 def _config_json(row):
@@ -72,8 +101,14 @@ def load(path):
     if str(path).endswith(".csv.gz"):
         try:
             return read(path)
+        except pd.errors.EmptyDataError:
+            raise ValueError(f"{path} is empty: not a runs.csv.gz (not even its header)") \
+                from None
         except (OSError, EOFError, UnicodeDecodeError, pd.errors.ParserError) as exc:
             raise ValueError(f"cannot read {path}: {exc}") from None
+        except ValueError as exc:   # pandas' conversions, e.g. a non-integer epochs
+            text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise ValueError(text if str(path) in text else f"{path}: {text}") from None
     with Store.open(path) as store:
         return store.runs()
 

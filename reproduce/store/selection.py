@@ -34,3 +34,23 @@ def replicates_in(runs):
 def ok_runs(runs):
     """The rows of `runs` that finished (``status`` ok) with a test error."""
     return runs[(runs["status"] == "ok") & runs["test_error"].notna()]
+
+
+def holdings(runs):
+    """What `runs` hold: ``[(ok runs, reading name, profile or None, replicates)]``, most
+    runs first; the profile is the store's ``profile`` column (a runs file has none)."""
+    from reproduce.experiment.profiles import PROFILES
+    from reproduce.experiment.readings import reading_of
+    ok = ok_runs(runs)
+    profiles = ok["profile"] if "profile" in ok else [None] * len(ok)
+    groups = {}
+    for text, profile in zip(ok["config"], profiles):
+        config = json.loads(text)
+        profile = profile if isinstance(profile, str) else None
+        cap = PROFILES[profile].max_epochs if profile in PROFILES else None
+        group = groups.setdefault((reading_of(config, cap).name, profile), [0, set()])
+        group[0] += 1
+        group[1].add(replicate_of(config))
+    return sorted(((n, name, profile, tuple(sorted(replicates)))
+                   for (name, profile), (n, replicates) in groups.items()),
+                  key=lambda item: (-item[0], item[1], item[2] or ""))

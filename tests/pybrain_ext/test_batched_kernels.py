@@ -1,19 +1,18 @@
-"""The compiled passes against the numpy path: the same numbers, to the bit."""
+"""The compiled passes against the numpy path: the same numbers, to the bit.
+
+What is proven here lets ``test_batched_parity`` compare PyBrain with one path only:
+each pass, the RProp step and whole early-stopped training runs are the same on both.
+"""
 import numpy as np
 import pytest
 
 import tasks
-from pybrain_ext.batched import (
-    Architecture,
-    Sequences,
-    backward,
-    forward,
-    kernels,
-    record,
-    rprop_step,
-)
-from pybrain_ext.network import initial_params
-from pybrain_ext.training import RPropSettings
+from pybrain_ext.batched import kernels
+from pybrain_ext.batched.architecture import Architecture
+from pybrain_ext.batched.engine import Sequences, backward, forward, record
+from pybrain_ext.batched.layout import initial_params
+from pybrain_ext.batched.training import rprop_step, train
+from pybrain_ext.rprop import RPropSettings
 
 pytestmark = pytest.mark.skipif(not kernels.AVAILABLE, reason="no compiled path here")
 
@@ -68,6 +67,31 @@ def test_rprop_step_equals_the_numpy_paths(monkeypatch):
     ours, theirs = both_paths(monkeypatch, compute)
     for a, b in zip(ours, theirs):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("cell", list(kernels.CODES))
+def test_whole_training_runs_equal_the_numpy_paths(monkeypatch, cell):
+    """Early-stopped runs, four networks through a batch of two (most cells: some stop
+    early and a waiting one takes the place): the same epochs, stopping reasons, errors
+    and parameters."""
+    arch = Architecture(cell, 2, 3, "both", 3, 3)
+    parts = [tasks.split(tasks.generate(task, 3, steps_back=n, seed=s)) for s, (task, n)
+             in enumerate((("fdr", 3), ("ddr", None), ("svb", None), ("mvb", None)))]
+    data = [Sequences.stack([p[j] for p in parts], 3, 3) for j in (0, 1)]
+    params = np.stack([initial_params(arch.paramdim, s, 0.3) for s in range(4)])
+    settings = RPropSettings(max_epochs=30, continue_epochs=2)
+
+    def compute():
+        return train(arch, params, data[0], data[1], [0.1, 0.03, 0.01, 0.1], settings,
+                     batch_size=2)
+
+    ours, theirs = both_paths(monkeypatch, compute)
+    for a, b in zip(ours, theirs):
+        assert (a.epochs, a.best_epoch, a.stop_reason) == (b.epochs, b.best_epoch,
+                                                            b.stop_reason)
+        np.testing.assert_array_equal(a.params, b.params)
+        np.testing.assert_array_equal(a.training_errors, b.training_errors)
+        np.testing.assert_array_equal(a.validation_errors, b.validation_errors)
 
 
 def test_disabled_by_the_environment(monkeypatch):

@@ -4,8 +4,11 @@ import numpy as np
 import pytest
 
 import tasks
-from pybrain_ext import CELL_TYPES, build_network, param_layout
-from pybrain_ext.batched import Architecture, record
+from pybrain_ext.batched.architecture import Architecture
+from pybrain_ext.batched.cells import CELL_TYPES
+from pybrain_ext.batched.engine import record
+from pybrain_ext.batched.layout import param_layout
+from pybrain_ext.network import build_network
 from pybrain_ext.protocol import SKIPS
 
 ARCHITECTURES = [(1, "none")] + [(L, s) for L in (2, 3) for s in SKIPS]

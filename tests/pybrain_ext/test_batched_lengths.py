@@ -3,8 +3,10 @@ import numpy as np
 import pytest
 
 import tasks
-from pybrain_ext import CELL_TYPES, build_network  # first: makes pybrain3 importable
-from pybrain_ext.batched import Architecture, Sequences, classification_error, forward
+from pybrain_ext.batched.architecture import Architecture
+from pybrain_ext.batched.cells import CELL_TYPES
+from pybrain_ext.batched.engine import Sequences, classification_error, forward
+from pybrain_ext.network import build_network
 from pybrain_ext.training import classification_error as pybrain_classification_error
 
 

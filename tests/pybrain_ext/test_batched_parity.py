@@ -3,7 +3,9 @@ RProp- epochs and whole early-stopped runs.
 
 Small networks and, where PyBrain's time would dominate, fewer sequences than the
 protocol's; ``PARITY_FULL=1`` also runs the protocol's own data for seventeen
-configurations (about seven minutes of PyBrain).
+configurations (about seven minutes of PyBrain).  One engine path is compared (the
+default: compiled where numba is there); ``test_batched_kernels`` proves the two
+paths the same to the bit, so each PyBrain reference is computed once.
 """
 import os
 
@@ -12,11 +14,14 @@ import pytest
 from pybrain3.supervised.trainers import RPropMinusTrainer
 
 import tasks
-from pybrain_ext import CELL_TYPES, build_network  # first: makes pybrain3 importable
-from pybrain_ext.batched import Architecture, Sequences, backward, errors, forward, train
-from pybrain_ext.batched.training import rprop_step
+from pybrain_ext.batched.architecture import Architecture
+from pybrain_ext.batched.cells import CELL_TYPES
+from pybrain_ext.batched.engine import Sequences, backward, errors, forward
+from pybrain_ext.batched.training import rprop_step, train
+from pybrain_ext.network import build_network
 from pybrain_ext.protocol import SKIPS
-from pybrain_ext.training import RPropSettings, classification_error, train_pybrain
+from pybrain_ext.rprop import RPropSettings
+from pybrain_ext.training import classification_error, train_pybrain
 
 ARCHITECTURES = [(1, "none")] + [(L, s) for L in (2, 3) for s in SKIPS]
 CASES = [(c, L, s) for c in CELL_TYPES for L, s in ARCHITECTURES]
@@ -29,9 +34,8 @@ def case_id(case):
 def subset(data, rows):
     """Some sequences of a TaskData, as a TaskData."""
     part = slice(rows.start, rows.stop)
-    return tasks.TaskData(data.task, data.k, data.steps_back, data.n_sequences, data.length,
-                          data.seed, data.inputs[part], data.targets[part], data.mask[part],
-                          rows=rows)
+    return tasks.TaskData(data.variant, data.n_sequences, data.length, data.seed,
+                          data.inputs[part], data.targets[part], data.mask[part], rows=rows)
 
 
 def pybrain_derivs(net, dataset):
@@ -128,7 +132,7 @@ def run_both(run, parts):
     task, k, n, cell, L, H, skip, delta0, seed = run
     train_part, validation_part, test_part = parts
     settings = RPropSettings(delta0=delta0)
-    arch = Architecture(cell, L, H, skip, train_part.indim, train_part.outdim)
+    arch = Architecture(cell, L, H, skip, train_part.variant.indim, train_part.variant.outdim)
     net = build_network(cell, arch.indim, arch.outdim, L, H, skip, seed=seed)
     start = net.params.copy()
     theirs = train_pybrain(net, tasks.to_pybrain(train_part), tasks.to_pybrain(validation_part),
@@ -137,7 +141,7 @@ def run_both(run, parts):
     ours = train(arch, start[None], Sequences.stack([train_part], arch.indim, arch.outdim),
                  Sequences.stack([validation_part], arch.indim, arch.outdim), [delta0],
                  settings)[0]
-    from pybrain_ext.batched import classification_error as batched_classification_error
+    from pybrain_ext.batched.engine import classification_error as batched_classification_error
     our_test = batched_classification_error(
         arch, ours.params[None], Sequences.stack([test_part], arch.indim, arch.outdim))[0]
     return theirs, their_test, ours, our_test
@@ -169,7 +173,8 @@ def test_early_stopped_runs_match_pybrain(run):
 
 
 @pytest.mark.skipif(os.environ.get("PARITY_FULL") != "1",
-                    reason="set PARITY_FULL=1 for seventeen protocol-sized runs (minutes of PyBrain)")
+                    reason="set PARITY_FULL=1 for seventeen protocol-sized runs "
+                           "(minutes of PyBrain)")
 @pytest.mark.parametrize("run", RUNS, ids=lambda r: f"{r[0]}-{r[3]}-L{r[4]}-{r[6]}")
 def test_protocol_runs_match_pybrain(run):
     """The protocol's own data (36 / 12 / 16 sequences of the variant's data set)."""

@@ -7,7 +7,7 @@ import numpy as np
 from pybrain3.structure import IdentityConnection, LinearLayer, RecurrentNetwork
 from pybrain3.tests.helpers import gradientCheck
 
-from pybrain_ext import GRULayer, ReluLayer
+from pybrain_ext.layers import GRULayer, ReluLayer
 
 
 def alone(layer):

@@ -1,10 +1,11 @@
 """pybrain_ext.memory: the parameter bound is the real count with every skip connection."""
 import itertools
+import os
 
 import pytest
 
-from pybrain_ext import CELL_TYPES
-from pybrain_ext.batched import Architecture
+from pybrain_ext.batched.architecture import Architecture
+from pybrain_ext.batched.cells import CELL_TYPES
 from pybrain_ext.memory import available_memory, memory_estimate, parameter_bound
 from pybrain_ext.protocol import SKIPS
 
@@ -22,5 +23,15 @@ def test_memory_estimate_scales_and_refuses_absurd_networks():
     small = memory_estimate("lstm", 2, 5, 3, 3, sequences=64, steps=20)
     assert 0 < small < 2**22 < memory_estimate("lstm", 2, 5, 3, 3, 64, 20, networks=64)
     assert memory_estimate("tanh", 1, 100_000, 3, 3, 64, 20) > 2**39          # > 512 GiB
+
+
+def test_available_memory_is_in_bytes_and_below_the_physical_memory():
+    """In bytes (not kB): at least half of the free physical memory -- MemAvailable counts
+    the free pages and what the kernel can reclaim -- and at most all of it."""
     available = available_memory()
-    assert available is None or available > 0
+    if available is None:
+        assert not os.path.exists("/proc/meminfo")
+        pytest.skip("no memory figures on this system")
+    page = os.sysconf("SC_PAGE_SIZE")
+    physical, free = os.sysconf("SC_PHYS_PAGES") * page, os.sysconf("SC_AVPHYS_PAGES") * page
+    assert free / 2 <= available <= physical

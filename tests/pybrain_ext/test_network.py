@@ -9,7 +9,10 @@ from pybrain3.datasets import ImportanceDataSet, SequentialDataSet
 from pybrain3.supervised import BackpropTrainer
 from pybrain3.tests.helpers import gradientCheck
 
-from pybrain_ext import CELL_TYPES, build_network, param_layout
+from pybrain_ext.batched.cells import CELL_TYPES
+from pybrain_ext.batched.layout import param_layout
+from pybrain_ext.cells import CELL_LAYERS
+from pybrain_ext.network import build_network
 from pybrain_ext.protocol import SKIPS
 
 ARCHITECTURES = [(1, "none")] + [(L, s) for L in (2, 3) for s in SKIPS]
@@ -44,7 +47,7 @@ def test_structure(case):
     names = {m.name for m in net.modules}
     assert names == {"in", "out", "bias"} | {f"hidden{i}" for i in range(L)}
     assert type(net["out"]).__name__ == "SoftmaxLayer"
-    assert isinstance(net[f"hidden{L - 1}"], CELL_TYPES[cell].layer)
+    assert isinstance(net[f"hidden{L - 1}"], CELL_LAYERS[cell].layer)
     edges = {(c.inmod.name, c.outmod.name) for cs in net.connections.values() for c in cs}
     expected = ({("in", "hidden0"), (f"hidden{L - 1}", "out"), ("bias", "out")}
                 | {(f"hidden{i}", f"hidden{i + 1}") for i in range(L - 1)})

@@ -4,9 +4,11 @@ batched engine."""
 import numpy as np
 import pytest
 
-from pybrain_ext import CELL_TYPES, build_network, param_layout
-from pybrain_ext.batched import Architecture
-from pybrain_ext.batched import record as batched_record
+from pybrain_ext.batched.architecture import Architecture
+from pybrain_ext.batched.cells import CELL_TYPES
+from pybrain_ext.batched.engine import record as batched_record
+from pybrain_ext.batched.layout import param_layout
+from pybrain_ext.network import build_network
 from pybrain_ext.protocol import SKIPS
 from pybrain_ext.record import flatten, hidden_layers, record, unflatten
 

@@ -7,8 +7,9 @@ from pybrain3.datasets import ImportanceDataSet
 from pybrain3.supervised.trainers import BackpropTrainer
 
 import tasks
-from pybrain_ext import build_network
-from pybrain_ext.training import EarlyStopping, RPropSettings, classification_error, train_pybrain
+from pybrain_ext.network import build_network
+from pybrain_ext.rprop import EarlyStopping, RPropSettings
+from pybrain_ext.training import classification_error, train_pybrain
 
 
 class _ScriptedModule:
@@ -131,6 +132,7 @@ def _parts(task, k, **kw):
     return [tasks.to_pybrain(p) for p in tasks.split(tasks.generate(task, k, **kw))]
 
 
+@pytest.mark.slow
 def test_trained_lstm_solves_two_switches():
     """The paper's best on Multiswitch k=2 is 0 %; chance is 50 %.  A broken
     gradient, RProp step or stopping rule leaves the error near chance."""

@@ -1,16 +1,11 @@
 """The ANOVA of the grid: shares, a known effect recovered, statsmodels' sums, the command."""
-import subprocess
-import sys
 import zlib
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from reproduce.analysis import anova
 from reproduce.store import runs_csv
-
-ROOT = Path(__file__).parents[2]
 
 
 def wobble(config, size=2.0):
@@ -48,8 +43,8 @@ def test_the_fast_sums_equal_statsmodels_on_an_unbalanced_design(make_runs):
     model, table = anova._fit(frame, "error", factors)
     X = np.asarray(model.model.exog)
     terms = anova._terms(factors)
-    columns = {t: [i for i, n in enumerate(model.model.exog_names)
-                   if i and anova._term_of_column(n) == t] for t in terms}
+    columns = anova._term_columns(model, terms)
+    assert sorted(i for c in columns.values() for i in c) == list(range(1, X.shape[1]))
     y = frame["error"].to_numpy() - frame["error"].mean()
     sums, resid = anova.type2_sums(X.T @ X, (X.T @ y)[:, None], np.array([y @ y]),
                                    columns, terms)
@@ -66,12 +61,7 @@ def test_a_factor_with_one_level_is_left_out(make_runs):
         anova.analyse(runs, bootstrap=-1)
 
 
-def cli(*args):
-    return subprocess.run([sys.executable, "-m", "reproduce", *args], cwd=ROOT,
-                          capture_output=True, text=True)
-
-
-def test_the_command_writes_its_files(make_runs, tmp_path):
+def test_the_command_writes_its_files(make_runs, tmp_path, cli):
     runs_csv.write(make_runs(lambda c: 30 + (5 if c.cell == "gru" else 0) + wobble(c)),
                    tmp_path / "runs.csv.gz")
     out = cli("anova", "--db", str(tmp_path / "runs.csv.gz"), "--out", str(tmp_path / "a"),
@@ -89,7 +79,7 @@ def test_the_command_writes_its_files(make_runs, tmp_path):
     (["--reading", "nonsense"], "unknown reading atom"),
     (["--bootstrap", "-3"], "expected an int >= 0"),
 ])
-def test_bad_input_exits_2_in_one_line_and_writes_nothing(args, message, tmp_path):
+def test_bad_input_exits_2_in_one_line_and_writes_nothing(args, message, tmp_path, cli):
     out = cli("anova", *(["--db", str(tmp_path / "none.csv.gz")] if "--db" not in args
                          else []), *args, "--out", str(tmp_path / "out"))
     assert out.returncode == 2

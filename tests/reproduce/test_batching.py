@@ -1,11 +1,12 @@
 """fit_batched: configurations through the batched engine, grouped, chunked and in order."""
+import functools
 import json
 
 import numpy as np
 import pytest
 
-from pybrain_ext.batched import Architecture
-from pybrain_ext.network import initial_params
+from pybrain_ext.batched.architecture import Architecture
+from pybrain_ext.batched.layout import initial_params
 from reproduce.cli import main
 from reproduce.experiment import batching
 from reproduce.experiment.batching import BATCH_SIZE, batch_key, fit_batched
@@ -41,13 +42,20 @@ def test_initial_parameters_are_make_networks():
             make_network(config).params)
 
 
+@functools.lru_cache(maxsize=None)
+def pybrain_reference(config):
+    """PyBrain's ``(result, params)`` of `config`, computed once: this module runs on both
+    engine paths (tests/conftest.py), PyBrain is the same for both."""
+    return fit_pybrain(config)
+
+
 def test_results_match_pybrain_in_input_order():
     """Capped runs (max_epochs 4-6, a functional check; the stopping rule's parity
     is tests/pybrain_ext/test_batched_parity.py's)."""
     ours = fit_many(CONFIGS, "batched")
     assert len(ours) == len(CONFIGS)
     for config, (result, params) in zip(CONFIGS, ours):
-        theirs, their_params = fit_pybrain(config)
+        theirs, their_params = pybrain_reference(config)
         assert result.engine == "batched" and result.versions == package_versions()
         assert result.seconds > 0
         assert (result.epochs, result.stop_reason, result.test_error) == \

@@ -1,8 +1,5 @@
 """Learning curves: the seeded sample, exact retraining, the kept error, the command."""
 import dataclasses
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,8 +9,6 @@ from reproduce.analysis import curves
 from reproduce.experiment.config import RunConfig
 from reproduce.experiment.engines import run_many
 from reproduce.store import runs_csv
-
-ROOT = Path(__file__).parents[2]
 
 
 def real_runs(seeds=(0, 1), cells=("tanh", "gru")):
@@ -67,12 +62,7 @@ def test_kept_is_the_lowest_so_far_carried_past_the_end():
     assert table["b"].tolist() == [0.4, 0.3, 0.3]     # stopped after epoch 2: kept
 
 
-def cli(*args):
-    return subprocess.run([sys.executable, "-m", "reproduce", *args], cwd=ROOT,
-                          capture_output=True, text=True)
-
-
-def test_the_command_writes_its_cache_and_refuses_bad_input(tmp_path):
+def test_the_command_writes_its_cache_and_refuses_bad_input(tmp_path, cli):
     runs_csv.write(real_runs(seeds=(0,)), tmp_path / "runs.csv.gz")
     db = str(tmp_path / "runs.csv.gz")
     out = cli("curves", "--db", db, "--reading", "var0.01", "--out", str(tmp_path / "c"),

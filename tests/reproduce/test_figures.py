@@ -3,16 +3,13 @@ import csv
 import dataclasses
 import math
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 from matplotlib.image import imread
 
 import tasks
-from pybrain_ext.cells import CELL_TYPES
+from pybrain_ext.batched.cells import CELL_TYPES
 from pybrain_ext.record import record, unflatten
 from reproduce.analysis.figures import (
     PATTERN_FIGURES,
@@ -28,7 +25,6 @@ from reproduce.experiment.config import RunConfig, RunResult
 from reproduce.experiment.engines import fit_many
 from reproduce.experiment.protocol import FIGURE6
 
-ROOT = Path(__file__).parents[2]
 FAST = ["--max-epochs", "2", "--engine", "pybrain"]
 
 
@@ -193,7 +189,7 @@ def test_patterns(tmp_path, capsys):
         np.testing.assert_array_equal(data["inputs"], expected.inputs[0])
         np.testing.assert_array_equal(data["targets"], expected.targets[0])
         np.testing.assert_array_equal(data["mask"], expected.mask[0])
-        assert str(data["variant"]) == expected.variant_id and int(data["figure"]) == number
+        assert str(data["variant"]) == expected.variant.id and int(data["figure"]) == number
     assert not load_figure_data(tmp_path / "figure1_fdr.npz")["mask"][:2].any()  # N = 2
     assert main(["patterns", "--out", str(tmp_path / "one"), "--task", "mvb", "--steps", "8",
                  "--sequence", "5"]) == 0
@@ -203,13 +199,12 @@ def test_patterns(tmp_path, capsys):
                                                     for e in ("csv", "npz", "pdf", "png")]
 
 
-def test_commands_run_in_an_empty_directory(tmp_path):
+@pytest.mark.slow
+def test_commands_run_in_an_empty_directory(tmp_path, monkeypatch, cli):
     """As on a fresh clone: nothing but the code; outputs go to ./results/figures."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT), MPLBACKEND="")
-    env.pop("MPLBACKEND")
+    monkeypatch.chdir(tmp_path)
     for args in (["patterns", "--task", "svb"], ["figure6", "--seeds", "1", *FAST]):
-        done = subprocess.run([sys.executable, "-m", "reproduce", *args], cwd=tmp_path,
-                              env=env, capture_output=True, text=True)
+        done = cli(*args)
         assert done.returncode == 0, done.stderr
     check_files(tmp_path / "results" / "figures", "figure4_svb")
     check_files(tmp_path / "results" / "figures", "figure6")

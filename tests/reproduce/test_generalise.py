@@ -1,8 +1,4 @@
 """Generalisation to longer sequences: the picks, a solved FDR network, the command."""
-import subprocess
-import sys
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
@@ -10,7 +6,6 @@ from reproduce.analysis import generalise
 from reproduce.experiment.config import RunConfig
 from reproduce.store import runs_csv
 
-ROOT = Path(__file__).parents[2]
 FDR = dict(variants=(("fdr", 2, 2),), cells=("tanh",), architectures=((1, "none"),),
            widths=(4,), delta0=(0.1,), max_epochs=100)
 
@@ -45,12 +40,7 @@ def test_keeps_counts_variants_within_the_margin():
     assert generalise.keeps(pd.DataFrame(rows)) == {"fdr": {"relu": (1, 2, 0.0, 21.5)}}
 
 
-def cli(*args):
-    return subprocess.run([sys.executable, "-m", "reproduce", *args], cwd=ROOT,
-                          capture_output=True, text=True)
-
-
-def test_the_command_writes_its_cache_and_refuses_bad_input(make_runs, tmp_path):
+def test_the_command_writes_its_cache_and_refuses_bad_input(make_runs, tmp_path, cli):
     runs_csv.write(make_runs(lambda c: 0.0, seeds=(0, 1), **FDR), tmp_path / "runs.csv.gz")
     db = str(tmp_path / "runs.csv.gz")
     out = cli("generalise", "--db", db, "--out", str(tmp_path / "g"), "--lengths", "20,40",

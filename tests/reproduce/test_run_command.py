@@ -2,7 +2,6 @@
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -10,22 +9,20 @@ from reproduce.cli import main
 from reproduce.experiment.config import RunConfig
 from reproduce.experiment.engines import run
 
-ROOT = Path(__file__).parents[2]
 ARGS = ["run", "--task", "svb", "--k", "3", "--cell", "gru", "--layers", "2", "--hidden",
         "3", "--skip", "in", "--delta0", "0.03", "--seed", "4", "--max-epochs", "8"]
 
 
-def cli(*args):
-    return subprocess.run([sys.executable, "-m", "reproduce", *args], cwd=ROOT,
-                          capture_output=True, text=True)
-
-
+@pytest.mark.slow
 def test_same_config_same_result_in_two_processes():
+    """In this process twice, and in a process of its own (a real one: the contract is that
+    a run retrains bit for bit anywhere)."""
     cfg = RunConfig(task="svb", k=3, cell="gru", layers=2, hidden=3, skip="in",
                     delta0=0.03, seed=4, max_epochs=8)
     first, second = run(cfg), run(cfg)
     assert first.same_outcome(second)
-    out = cli(*ARGS, "--json")
+    out = subprocess.run([sys.executable, "-m", "reproduce", *ARGS, "--json"],
+                         capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     record = json.loads(out.stdout)
     assert record["key"] == cfg.key
@@ -37,7 +34,7 @@ def test_same_config_same_result_in_two_processes():
     assert record["result"]["epochs"] == 9 and record["result"]["stop_reason"] == "max_epochs"
 
 
-def test_init_variance_is_part_of_the_config():
+def test_init_variance_is_part_of_the_config(cli):
     out = cli(*ARGS[:-2], "--max-epochs", "1", "--init-variance", "0.01", "--json")
     assert out.returncode == 0, out.stderr
     record = json.loads(out.stdout)
@@ -61,10 +58,10 @@ def test_readable_summary(capsys):
     (["--engine", "gpu"], "invalid choice: 'gpu'"),
     (["--init-variance", "0"], "expected a number > 0"),
 ])
-def test_bad_options_exit_2_with_one_line(args, message):
+def test_bad_options_exit_2_with_one_line(args, message, cli):
     out = cli(*ARGS, *args)
     assert out.returncode == 2
     assert out.stdout == ""
     lines = out.stderr.strip().splitlines()
     assert message in lines[-1]
-    assert len([l for l in lines if "error" in l]) == 1
+    assert len([line for line in lines if "error" in line]) == 1

@@ -84,6 +84,7 @@ def test_runs_csv_recomputes_the_table_and_is_byte_stable(tmp_path):
         runs_csv.check_keys(broken)
 
 
+@pytest.mark.slow
 def test_the_command_sweeps_each_reading_then_tabulates(tmp_path):
     from reproduce.cli import main
     args = ["sensitivity", "--profile", "smoke", "--readings", "stated,var0.01,connections-only",

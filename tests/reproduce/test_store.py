@@ -208,3 +208,84 @@ def test_adopt_copies_only_the_wanted_ok_rows(tmp_path):
     assert frame["error"].isna().all() and ok["error"].isna().all()
     pd.testing.assert_frame_equal(frame.drop(columns="error"), ok.drop(columns="error"),
                                   check_dtype=False)
+
+
+# --- leases: two drivers of one store share it (issue 20, 10) ----------------------------
+
+def _gone_pid():
+    """The pid of a process that has ended (and been reaped)."""
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    return int(done.stdout)
+
+
+def test_claims_skip_stored_keys_and_live_leases_and_end_with_the_batch(tmp_path):
+    import os
+    import socket
+
+    from reproduce.experiment.workers import Driver
+    configs = [_config(seed=s) for s in range(6)]
+    keys = [c.key for c in configs]
+    me = Driver.here()
+    alive = Driver("other", socket.gethostname(), os.getppid())     # pytest's parent
+    with Store.open(tmp_path / "r.sqlite", create=True) as store:
+        store.add([_record(configs[0])])
+        assert store.claim(keys[:3], alive, 60) == ({keys[1], keys[2]}, {})
+        mine, held = store.claim(keys, me, 60)
+        assert mine == set(keys[3:]) and held == {keys[1]: alive, keys[2]: alive}
+        assert store.claim(keys[3:], me, 60)[0] == set(keys[3:])   # its own: still its
+        # storing a batch ends its leases in the same transaction
+        assert store.add([_record(configs[3])], release=me) == 1
+        assert set(store.leases()) == {keys[1], keys[2], keys[4], keys[5]}
+        store.release(me)
+        assert set(store.leases()) == {keys[1], keys[2]}
+        # retrying failed runs: a failed row is not done
+        store.add([_record(configs[4], status="failed")])
+        assert store.claim([keys[4]], me, 60, done="ok")[0] == {keys[4]}
+        assert store.claim([keys[4]], alive, 60)[0] == set()
+
+
+@pytest.mark.parametrize("holder", ["dead process here", "expired elsewhere"])
+def test_a_lease_of_a_dead_driver_is_taken_over(holder, tmp_path):
+    import socket
+
+    from reproduce.experiment.workers import Driver
+    config = _config()
+    me = Driver.here()
+    with Store.open(tmp_path / "r.sqlite", create=True) as store:
+        if holder == "dead process here":
+            other, seconds = Driver("dead", socket.gethostname(), _gone_pid()), 3600
+        else:   # another host cannot be asked: its lease must lapse
+            other, seconds = Driver("far", "another-host.invalid", 1), 3600
+            assert store.claim([config.key], other, seconds)[0] == {config.key}
+            assert store.claim([config.key], me, 60) == (set(), {config.key: other})
+            other, seconds = Driver("far", "another-host.invalid", 1), -1
+        assert store.claim([config.key], other, seconds)[0] == {config.key}
+        assert store.claim([config.key], me, 60) == ({config.key}, {})
+        assert store.leases()[config.key][0] == me
+
+
+def test_a_store_without_the_leases_table_opens_and_its_rows_do_not_change(tmp_path):
+    """Stores of schema version 1 made before leases: they open, a claim adds the table
+    and nothing else, and the rows and version stay as they were."""
+    from reproduce.experiment.workers import Driver
+    path = tmp_path / "r.sqlite"
+    with Store.open(path, create=True) as store:
+        store.add([_record(_config(seed=s)) for s in range(3)])
+        before = store.runs()
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall() == [
+        ("runs",)]
+    conn.close()
+    check(path)
+    with Store.open(path) as store:
+        assert store.leases() == {}
+        store.renew(Driver.here(), 60)          # no table yet: nothing to do
+        store.claim([_config(seed=9).key], Driver.here(), 60)
+        assert store.runs().equals(before)
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 1
+    conn.close()
+    check(path)                                  # as older code checks it: still a store

@@ -1,9 +1,11 @@
 """The sweep: planning, worker outcomes, resuming after SIGKILL or Ctrl-C, Dask, bad input.
 
-End-to-end tests run ``python -m reproduce`` in a subprocess on the smoke
-profile (8 tiny runs) with the batched engine when it is there, else PyBrain.
-The interruption tests use the PyBrain engine, one worker and batches of one
-run, so that a sweep takes seconds and can be stopped part-way on any machine.
+End-to-end tests run the command line (in this process: the `cli` fixture) on
+the smoke profile (8 tiny runs) with the batched engine when it is there, else
+PyBrain.  The interruption tests run ``python -m reproduce`` in a process of its
+own, with the PyBrain engine, one worker and batches of one run, so that a sweep
+takes seconds and can be stopped part-way on any machine.  Both, and the Dask
+test, are marked ``slow``.
 """
 import concurrent.futures
 import contextlib
@@ -34,11 +36,6 @@ SMOKE_KEYS = {c.key for c in SMOKE.configs()}
 # columns that must not depend on where, when or in which batch a run ran
 OUTCOME = ["key", "config", "status", "error", "test_error", "training_error",
            "validation_error", "epochs", "stop_reason", "engine", "versions"]
-
-
-def reproduce_cli(*args, timeout=300):
-    return subprocess.run([sys.executable, "-m", "reproduce", *map(str, args)], cwd=REPO,
-                          capture_output=True, text=True, timeout=timeout)
 
 
 # The interrupted sweeps train longer than smoke's 5 epochs, so that a signal sent
@@ -131,13 +128,13 @@ def table1_csv(db, out):
 _reference = {}
 
 
-def uninterrupted(engine, tmp_path_factory, *args):
+def uninterrupted(cli, engine, tmp_path_factory, *args):
     """A complete smoke sweep on one engine: (store, table1.csv text), made once."""
     if (engine, args) not in _reference:
         folder = tmp_path_factory.mktemp(f"reference-{engine}")
         db = folder / "runs.sqlite"
-        done = reproduce_cli("sweep", "--profile", "smoke", "--db", db, "--workers", 2,
-                             "--engine", engine, *args)
+        done = cli("sweep", "--profile", "smoke", "--db", db, "--workers", 2,
+                   "--engine", engine, *args)
         assert done.returncode == 0, done.stderr
         _reference[engine, args] = (db, table1_csv(db, folder / "table"))
     return _reference[engine, args]
@@ -196,6 +193,7 @@ def test_run_batch_isolates_a_failing_run(monkeypatch):
 class InProcess:
     """Workers that run each batch at once in this process (or fail it, for a test)."""
     description = "this process"
+    n = 1
 
     def __init__(self, broken=()):
         self.broken = set(broken)
@@ -235,24 +233,28 @@ def test_failed_runs_are_stored_once_and_not_retried(monkeypatch, tmp_path):
 
 
 def test_lost_batches_are_not_stored_and_run_next_time(tmp_path):
+    """A broken pool loses the batch in flight; what was not submitted yet is counted as
+    not started, not as lost, and both are run by the next sweep."""
     configs = SMOKE.configs()[:4]
     with Store.open(tmp_path / "r.sqlite", create=True) as store:
         report = run_sweep(configs, store, InProcess(broken={1}), engine="pybrain",
                            batch_size=1, progress=False)
-        assert (report.stored, report.lost) == (2, 2)
+        assert (report.stored, report.lost, report.not_started) == (1, 1, 2)
         assert "BrokenProcessPool: worker died" in report.lost_errors[0]
-        assert store.keys() == {c.key for c in configs if c.seed == 0}
+        assert store.keys() == {configs[0].key}
+        assert store.leases() == {}               # given back: the next sweep runs them
         again = run_sweep(configs, store, InProcess(), engine="pybrain", progress=False)
-        assert (again.planned, again.stored, again.lost) == (2, 2, 0)
+        assert (again.planned, again.stored, again.lost) == (3, 3, 0)
         assert store.keys() == {c.key for c in configs}
 
 
 # --- end to end -------------------------------------------------------------------
 
-def test_smoke_sweep_then_table1(tmp_path):
+@pytest.mark.slow
+def test_smoke_sweep_then_table1(tmp_path, cli):
     db = tmp_path / "store" / "runs.sqlite"
-    done = reproduce_cli("sweep", "--profile", "smoke", "--db", db, "--workers", 2,
-                         "--engine", ENGINE)
+    done = cli("sweep", "--profile", "smoke", "--db", db, "--workers", 2,
+               "--engine", ENGINE)
     assert done.returncode == 0, done.stderr
     assert "= 4 configurations x 2 seeds = 8 runs" in done.stdout
     assert "8 to run" in done.stdout and "stored 8 runs (0 failed)" in done.stdout
@@ -263,11 +265,11 @@ def test_smoke_sweep_then_table1(tmp_path):
     assert set(frame["status"]) == {"ok"} and set(frame["engine"]) == {ENGINE}
     assert frame["code_version"].str.len().min() > 0 and frame["host"].str.len().min() > 0
     # a second sweep finds nothing to do
-    again = reproduce_cli("sweep", "--profile", "smoke", "--db", db, "--engine", ENGINE)
+    again = cli("sweep", "--profile", "smoke", "--db", db, "--engine", ENGINE)
     assert again.returncode == 0 and "nothing to run" in again.stdout
 
     out = tmp_path / "tables"
-    shown = reproduce_cli("table1", "--db", db, "--out", out)
+    shown = cli("table1", "--db", db, "--out", out)
     assert shown.returncode == 0, shown.stderr
     assert "8 of 8 runs (100.0 %), 4 entries complete" in shown.stdout
     assert "mean |ours - published|" in shown.stdout
@@ -275,21 +277,22 @@ def test_smoke_sweep_then_table1(tmp_path):
                                                      "table1.tex"]
     # table1.csv is recomputed from the committed runs.csv.gz alone
     again = tmp_path / "again"
-    shown = reproduce_cli("table1", "--db", out / "runs.csv.gz", "--profile", "smoke",
-                          "--out", again)
+    shown = cli("table1", "--db", out / "runs.csv.gz", "--profile", "smoke",
+                "--out", again)
     assert shown.returncode == 0, shown.stderr
     assert (again / "table1.csv").read_text() == (out / "table1.csv").read_text()
     assert not (again / "runs.csv.gz").exists()
-    claims = reproduce_cli("claims", "--db", out / "runs.csv.gz", "--out", again)
+    claims = cli("claims", "--db", out / "runs.csv.gz", "--out", again)
     assert claims.returncode == 0, claims.stderr
     assert "claims, checked" in (again / "claims.md").read_text()
 
 
-def test_another_init_variance_is_other_runs_and_another_table(tmp_path):
+@pytest.mark.slow
+def test_another_init_variance_is_other_runs_and_another_table(tmp_path, cli):
     db = tmp_path / "runs.sqlite"
     for variance in ("0.3", "0.01"):
-        done = reproduce_cli("sweep", "--profile", "smoke", "--db", db, "--workers", 1,
-                             "--init-variance", variance, "--no-progress")
+        done = cli("sweep", "--profile", "smoke", "--db", db, "--workers", 1,
+                   "--init-variance", variance, "--no-progress")
         assert done.returncode == 0, done.stderr
     assert "reading var0.01" in done.stdout and "8 to run" in done.stdout
     with Store.open(db) as store:
@@ -297,7 +300,7 @@ def test_another_init_variance_is_other_runs_and_another_table(tmp_path):
     assert len(frame) == 16 and len(set(frame["key"]) & SMOKE_KEYS) == 8
     for args, variance in (((), 0.3), (("--init-variance", "0.01"), 0.01)):
         out = tmp_path / str(variance)
-        shown = reproduce_cli("table1", "--db", db, "--out", out, *args)
+        shown = cli("table1", "--db", db, "--out", out, *args)
         assert shown.returncode == 0, shown.stderr
         assert "8 of 8 runs (100.0 %)" in shown.stdout
         assert "n_runs" in (out / "table1.csv").read_text()
@@ -305,8 +308,9 @@ def test_another_init_variance_is_other_runs_and_another_table(tmp_path):
     assert tables[0] != tables[1]   # other initial parameters, other errors
 
 
-def test_sigkill_part_way_then_resume_equals_uninterrupted(tmp_path, tmp_path_factory):
-    reference_db, reference_table = uninterrupted("pybrain", tmp_path_factory, *SLOW)
+@pytest.mark.slow
+def test_sigkill_part_way_then_resume_equals_uninterrupted(tmp_path, tmp_path_factory, cli):
+    reference_db, reference_table = uninterrupted(cli, "pybrain", tmp_path_factory, *SLOW)
     db = tmp_path / "runs.sqlite"
     with slow_sweep_part_way(db) as proc:
         proc.send_signal(signal.SIGKILL)            # the driver only, as `kill -9` would
@@ -315,8 +319,8 @@ def test_sigkill_part_way_then_resume_equals_uninterrupted(tmp_path, tmp_path_fa
         assert 1 <= stored_rows(db) < len(SLOW_KEYS)
         # its worker notices and leaves
         assert wait_group_gone(proc.pid), "a worker outlived its killed driver"
-    done = reproduce_cli("sweep", "--profile", "smoke", "--db", db, "--workers", 2,
-                         "--engine", "pybrain", *SLOW)
+    done = cli("sweep", "--profile", "smoke", "--db", db, "--workers", 2,
+               "--engine", "pybrain", *SLOW)
     assert done.returncode == 0, done.stderr
     conn = sqlite3.connect(db)
     keys = [key for (key,) in conn.execute("SELECT key FROM runs")]
@@ -326,7 +330,8 @@ def test_sigkill_part_way_then_resume_equals_uninterrupted(tmp_path, tmp_path_fa
     assert table1_csv(db, tmp_path / "table") == reference_table
 
 
-def test_ctrl_c_stops_and_says_how_to_resume(tmp_path):
+@pytest.mark.slow
+def test_ctrl_c_stops_and_says_how_to_resume(tmp_path, cli):
     db = tmp_path / "runs.sqlite"
     with slow_sweep_part_way(db) as proc:
         proc.send_signal(signal.SIGINT)
@@ -338,24 +343,46 @@ def test_ctrl_c_stops_and_says_how_to_resume(tmp_path):
     last = err.strip().splitlines()[-1]
     assert last.startswith("interrupted:") and "rerun the same command to resume" in last
     assert f"{len(SLOW_KEYS) - stored} still to run" in last
-    done = reproduce_cli("sweep", "--profile", "smoke", "--db", db, "--engine", "pybrain",
-                         *SLOW)
+    done = cli("sweep", "--profile", "smoke", "--db", db, "--engine", "pybrain",
+               *SLOW)
     assert done.returncode == 0 and f"{stored} of these runs stored already" in done.stdout
     assert stored_rows(db) == len(SLOW_KEYS)
 
 
-def test_dask_local_cluster_stores_what_local_workers_store(tmp_path, tmp_path_factory):
+@pytest.mark.slow
+def test_dask_local_cluster_stores_what_local_workers_store(tmp_path, tmp_path_factory, cli):
     from distributed import LocalCluster
-    reference_db, reference_table = uninterrupted(ENGINE, tmp_path_factory)
+    reference_db, reference_table = uninterrupted(cli, ENGINE, tmp_path_factory)
     db = tmp_path / "runs.sqlite"
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                       dashboard_address=None) as cluster:
-        done = reproduce_cli("sweep", "--profile", "smoke", "--db", db, "--batch-size", 3,
-                             "--scheduler", cluster.scheduler_address, "--engine", ENGINE)
+        done = cli("sweep", "--profile", "smoke", "--db", db, "--batch-size", 3,
+                   "--scheduler", cluster.scheduler_address, "--engine", ENGINE)
     assert done.returncode == 0, done.stderr
     assert "the Dask cluster at tcp://" in done.stdout
     assert outcomes(db).equals(outcomes(reference_db))
     assert table1_csv(db, tmp_path / "table") == reference_table
+
+
+def _fail_once(marker):
+    """A batch's task that raises the first time it runs (a worker out of memory, say)."""
+    if not os.path.exists(marker):
+        open(marker, "w").close()
+        raise MemoryError("the first attempt")
+    return "ran again"
+
+
+@pytest.mark.slow
+def test_dask_runs_a_failed_batch_again(tmp_path):
+    from distributed import LocalCluster
+
+    from reproduce.experiment.workers import LOST_BATCH_RETRIES, ClusterWorkers
+    assert LOST_BATCH_RETRIES >= 1
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                      dashboard_address=None) as cluster, \
+            ClusterWorkers(cluster.scheduler_address, engine="pybrain") as workers:
+        future = workers.submit(_fail_once, str(tmp_path / "failed once"))
+        assert future.result(timeout=60) == "ran again"
 
 
 # --- bad input: one line on stderr, exit status 2, the store untouched -------------
@@ -374,7 +401,7 @@ def _snapshot(folder):
 @pytest.mark.parametrize("case", ["unknown profile", "text file", "directory",
                                   "foreign database", "unreachable scheduler",
                                   "unreachable scheduler, new store"])
-def test_bad_input_is_one_line_and_status_2(case, tmp_path):
+def test_bad_input_is_one_line_and_status_2(case, tmp_path, cli):
     db = tmp_path / "runs.sqlite"
     with Store.open(db, create=True):
         pass
@@ -400,10 +427,200 @@ def test_bad_input_is_one_line_and_status_2(case, tmp_path):
         if case.endswith("new store"):
             db = tmp_path / "new" / "runs.sqlite"
     before = _snapshot(tmp_path)
-    done = reproduce_cli("sweep", "--db", db, *args)
+    done = cli("sweep", "--db", db, *args)
     assert done.returncode == 2, (done.stdout, done.stderr)
     lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("python -m reproduce sweep: error:"), lines
+    assert len(lines) == 1 and lines[0].startswith("reproduce sweep: error:"), lines
     assert expect in lines[0]
     assert _snapshot(tmp_path) == before
     assert not (tmp_path / "new").exists()
+
+
+# --- issue 20: full disks, peers that are not Dask, Ctrl-C at start, two drivers ----------
+
+def _sweep_in_process(db, *args):
+    """``reproduce sweep`` on the smoke grid in this process: (status, stdout, stderr)."""
+    import io
+    from contextlib import redirect_stderr, redirect_stdout
+
+    from reproduce.cli import main
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        status = main(["sweep", "--profile", "smoke", "--db", str(db), "--no-progress",
+                       *map(str, args)])
+    return status, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.slow
+def test_a_full_disk_stops_the_sweep_and_keeps_what_it_stored(small_disk, fill):
+    """Issue 20, 8: one line, exit 1 (runs were stored), the store intact; once there is
+    room, the same command finishes the grid."""
+    db = small_disk / "runs.sqlite"
+    fill(small_disk, leave=150 * 1024)     # the store and a few batches, not all eight
+    args = ("--workers", 1, "--batch-size", 1, "--engine", "pybrain")
+    status, out, err = _sweep_in_process(db, *args)
+    assert status == 1, (out, err)
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert err.startswith(f"stopped: the store {db} cannot take more runs")
+    assert "database or disk is full" in err
+    stored = int(err.split("; the ")[1].split()[0])
+    assert 1 <= stored < len(SMOKE_KEYS)
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("SELECT count(*) FROM runs").fetchone()[0] == stored
+    conn.close()
+    (small_disk / "filler").unlink()
+    status, out, err = _sweep_in_process(db, *args)
+    assert status == 0, err
+    assert f"{stored} of these runs stored already" in out
+    with Store.open(db) as store:
+        assert store.keys() == SMOKE_KEYS and len(store) == len(SMOKE_KEYS)
+
+
+@contextlib.contextmanager
+def _peer(kind):
+    """A TCP peer on 127.0.0.1 that is not a Dask scheduler: ``silent`` (accepts, says
+    nothing), ``http`` (an HTTP server, as ``python -m http.server``: it waits for a
+    request) or ``banner`` (greets with an SSH banner); yields its port."""
+    import http.server
+    import threading
+    if kind == "http":
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                                 http.server.SimpleHTTPRequestHandler)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield server.server_address[1]
+        finally:
+            server.shutdown()
+            server.server_close()
+        return
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    accepted = []
+
+    def serve():
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            accepted.append(conn)
+            if kind == "banner":
+                conn.sendall(b"SSH-2.0-OpenSSH_9.6\r\n")
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        listener.close()
+        for conn in accepted:
+            conn.close()
+
+
+@pytest.mark.parametrize("kind, expect", [
+    ("silent", "no Dask scheduler answered at tcp://127.0.0.1:{port} within 2 s: something "
+               "accepted the connection but said nothing"),
+    ("http", "within 2 s: something accepted the connection but said nothing"),
+    ("banner", "the peer at tcp://127.0.0.1:{port} is not a Dask scheduler"),
+])
+@pytest.mark.slow
+def test_a_peer_that_is_not_a_scheduler_is_refused_within_the_timeout(kind, expect, tmp_path):
+    """Issue 20, 4 and 5: one line, exit 2, within --connect-timeout; no store made."""
+    db = tmp_path / "runs.sqlite"
+    with _peer(kind) as port:
+        started = time.monotonic()
+        status, _, err = _sweep_in_process(db, "--scheduler", f"tcp://127.0.0.1:{port}",
+                                           "--connect-timeout", 2)
+        seconds = time.monotonic() - started
+    assert status == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("reproduce sweep: error: "), lines
+    assert expect.format(port=port) in lines[0]
+    assert seconds < 2 + 5          # the timeout, and planning the smoke grid
+    assert not db.exists()
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_the_workers_start_ends_at_once_without_their_traceback(tmp_path):
+    """Issue 20, 9: a Ctrl-C that reaches the workers while they import is theirs to
+    ignore; the sweep ends within seconds, with status 130 and one line."""
+    db = tmp_path / "runs.sqlite"
+    proc = start_sweep(db, "--workers", 2, "--engine", "pybrain", "--batch-size", 1, *SLOW)
+    try:
+        for line in proc.stdout:
+            if line.startswith("running on"):
+                break
+        time.sleep(0.3)                  # the workers are being spawned, importing
+        os.killpg(proc.pid, signal.SIGINT)          # as a terminal sends it: to the group
+        sent = time.monotonic()
+        _, err = proc.communicate(timeout=60)
+        seconds = time.monotonic() - sent
+        assert proc.returncode == 130, err
+        assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+        assert err.strip().splitlines()[-1].startswith("interrupted:")
+        assert seconds < 15
+        assert wait_group_gone(proc.pid, timeout=15), "a worker outlived the Ctrl-C"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _stored_count(stdout):
+    """N of the summary line ``stored N runs (...)``."""
+    import re
+    return int(re.search(r"^stored (\d+) runs", stdout, re.MULTILINE).group(1))
+
+
+@pytest.mark.slow
+def test_two_sweeps_of_one_store_share_the_grid(tmp_path):
+    """Issue 20, 10: the second sweep claims what the first has not, both finish, and
+    every run is trained once and stored once (that a run's outcome does not depend on
+    the driver, batch or worker that ran it, the SIGKILL tests show)."""
+    db = tmp_path / "runs.sqlite"
+    args = ("--workers", 1, "--batch-size", 1, "--engine", "pybrain", *SLOW)
+    first = start_sweep(db, *args)
+    second = None
+    try:
+        wait_for_rows(db, first)
+        second = start_sweep(db, *args)
+        outs = [proc.communicate(timeout=900) for proc in (first, second)]
+    finally:
+        for proc in (first, second):
+            if proc is not None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+    assert first.returncode == 0 and second.returncode == 0, outs
+    counts = [_stored_count(out) for out, _ in outs]
+    assert sum(counts) == len(SLOW_KEYS) and min(counts) >= 1, counts   # shared, none twice
+    assert all("had been stored by another sweep first" not in err for _, err in outs)
+    assert "stored meanwhile by another sweep of this store" in outs[1][0] or \
+        "stored meanwhile by another sweep of this store" in outs[0][0]
+    conn = sqlite3.connect(db)
+    keys = [key for (key,) in conn.execute("SELECT key FROM runs")]
+    conn.close()
+    assert sorted(keys) == sorted(SLOW_KEYS)
+
+
+@pytest.mark.slow
+def test_a_sweep_takes_over_at_once_what_a_killed_sweep_had_claimed(tmp_path,
+                                                                    tmp_path_factory, cli):
+    """kill -9 leaves the first driver's leases in the store; a second driver on this host
+    sees that their process is gone and runs those batches without waiting for the
+    leases to lapse."""
+    reference_db, _ = uninterrupted(cli, "pybrain", tmp_path_factory, *SLOW)
+    db = tmp_path / "runs.sqlite"
+    args = ("--workers", 1, "--batch-size", 1, "--engine", "pybrain", *SLOW)
+    with slow_sweep_part_way(db) as proc:
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=30)
+        with Store.open(db) as store:
+            left = store.leases()
+        assert left and all(driver.pid == proc.pid for driver, _ in left.values())
+        done = cli("sweep", "--profile", "smoke", "--db", db, "--no-progress", *args)
+    assert done.returncode == 0, done.stderr
+    assert "waiting for" not in done.stderr
+    with Store.open(db) as store:
+        assert store.leases() == {}
+        assert len(store) == len(SLOW_KEYS)
+    assert outcomes(db).equals(outcomes(reference_db))

@@ -2,9 +2,6 @@
 the three files, partial stores and bad input (checked against hand-computed numbers)."""
 import hashlib
 import math
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -15,8 +12,6 @@ from reproduce.analysis import table1
 from reproduce.experiment import protocol
 from reproduce.experiment.config import RunConfig
 from reproduce.store.database import Store
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 def _row(variant_id, cell, seed, test_error, status="ok", profile="smoke"):
@@ -129,19 +124,14 @@ def test_markdown_and_latex_layouts():
     assert tex.count("dynamic") == 4  # the four task blocks without a fixed delay
 
 
-def _cli(*args):
-    return subprocess.run([sys.executable, "-m", "reproduce", "table1", *map(str, args)],
-                          cwd=REPO, capture_output=True, text=True, timeout=120)
-
-
-def test_command_on_a_partial_store(tmp_path):
+def test_command_on_a_partial_store(tmp_path, cli):
     db = tmp_path / "runs.sqlite"
     with Store.open(db, create=True) as store:
         # the smoke profile's fdr-n3-k3 tanh runs, one of them failed
         store.add([_row("fdr-n3-k3", "tanh", 0, 40.0), _row("fdr-n3-k3", "tanh", 1, 30.0),
                    _row("fdr-n3-k3", "lstm", 0, None, status="failed")])
     before = hashlib.sha256(db.read_bytes()).hexdigest()
-    done = _cli("--db", db, "--out", tmp_path / "out")
+    done = cli("table1", "--db", db, "--out", tmp_path / "out")
     assert done.returncode == 0, done.stderr
     assert ("2 runs ok, 1 failed; profile smoke: 2 of 8 runs (25.0 %), 1 entries complete, "
             "1 partial, 2 empty") in done.stdout
@@ -156,20 +146,20 @@ def test_command_on_a_partial_store(tmp_path):
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
 
 
-def test_command_with_another_published_table(tmp_path):
+def test_command_with_another_published_table(tmp_path, cli):
     db = tmp_path / "runs.sqlite"
     with Store.open(db, create=True) as store:
         store.add(ROWS[:2])
     other = tmp_path / "other.csv"
     other.write_text("# a comment line\n" + ",".join(table1.PUBLISHED_COLUMNS) + "\n"
                      "fdr,3,3,tanh,1.0,2.0,3.0\n")
-    done = _cli("--db", db, "--out", tmp_path, "--published", other)
+    done = cli("table1", "--db", db, "--out", tmp_path, "--published", other)
     assert done.returncode == 0, done.stderr
     assert "of 1 published entries" in done.stdout
 
 
 @pytest.mark.parametrize("case", ["missing", "text file", "unknown profile"])
-def test_command_bad_input(case, tmp_path):
+def test_command_bad_input(case, tmp_path, cli):
     db = tmp_path / "runs.sqlite"
     args = []
     if case == "text file":
@@ -178,8 +168,8 @@ def test_command_bad_input(case, tmp_path):
         Store.open(db, create=True).close()
         args = ["--profile", "huge"]
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
-    done = _cli("--db", db, "--out", tmp_path / "out", *args)
+    done = cli("table1", "--db", db, "--out", tmp_path / "out", *args)
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("python -m reproduce table1: error:")
+    assert len(lines) == 1 and lines[0].startswith("reproduce table1: error:")
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before

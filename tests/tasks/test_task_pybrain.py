@@ -18,7 +18,7 @@ def converted(request):
 def test_dimensions_and_sequences(converted):
     data, dataset = converted
     assert type(dataset).__name__ == "ImportanceDataSet"
-    assert (dataset.indim, dataset.outdim) == (data.indim, data.outdim)
+    assert (dataset.indim, dataset.outdim) == (data.variant.indim, data.variant.outdim)
     assert dataset.getNumSequences() == 16
     assert [dataset.getSequenceLength(i) for i in range(16)] == [12] * 16
     assert len(dataset) == 16 * 12
@@ -28,17 +28,17 @@ def test_samples_are_one_hot_with_importance_mask(converted):
     data, dataset = converted
     for i in range(dataset.getNumSequences()):
         inputs, targets, importance = dataset.getSequence(i)
-        assert inputs.shape == (12, data.indim)
-        assert targets.shape == importance.shape == (12, data.outdim)
+        assert inputs.shape == (12, data.variant.indim)
+        assert targets.shape == importance.shape == (12, data.variant.outdim)
         for t in range(12):
-            expected_input = [0.0] * data.indim
+            expected_input = [0.0] * data.variant.indim
             expected_input[data.inputs[i, t]] = 1.0
             assert inputs[t].tolist() == expected_input
-            expected_target = [0.0] * data.outdim
+            expected_target = [0.0] * data.variant.outdim
             if data.mask[i, t]:
                 expected_target[data.targets[i, t]] = 1.0
             assert targets[t].tolist() == expected_target          # masked: zero vector
-            assert importance[t].tolist() == [float(data.mask[i, t])] * data.outdim
+            assert importance[t].tolist() == [float(data.mask[i, t])] * data.variant.outdim
 
 
 def test_round_trip(converted):

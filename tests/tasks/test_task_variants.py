@@ -31,26 +31,14 @@ def test_variant_ids_are_unique_and_parse_back():
         assert tasks.parse_variant(variant.id) == variant
 
 
-def test_variant_is_frozen_and_hashable():
-    variant = tasks.Variant("svb", 5)
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        variant.k = 6
-    assert {variant: 1}[tasks.Variant("svb", np.int64(5))] == 1
+def test_a_variant_of_numpy_numbers_is_the_same_key():
+    assert {tasks.Variant("svb", 5): 1}[tasks.Variant("svb", np.int64(5))] == 1
 
 
 def test_variant_dims():
     switches, binding = tasks.Variant("multiswitch", 4), tasks.Variant("mvb", 3)
     assert (switches.indim, switches.outdim) == (4, 2)
     assert (binding.indim, binding.outdim) == (3, 3)
-
-
-def test_variant_generate_is_generate():
-    variant = tasks.parse_variant("fdr-n4-k5")
-    data = variant.generate(n_sequences=6, seed=2)
-    expected = tasks.generate("fdr", 5, 4, n_sequences=6, seed=2)
-    assert data.variant == variant
-    np.testing.assert_array_equal(data.inputs, expected.inputs)
-    np.testing.assert_array_equal(data.targets, expected.targets)
 
 
 def test_generate_takes_a_variants_fields():

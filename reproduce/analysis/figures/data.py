@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 import tasks
-from pybrain_ext.cells import CELL_TYPES
+from pybrain_ext.batched.cells import CELL_TYPES
 from pybrain_ext.record import record
 from reproduce.experiment.build import make_data, make_network
 from reproduce.experiment.config import RunConfig

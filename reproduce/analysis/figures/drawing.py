@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 import tasks
-from pybrain_ext.cells import CELL_TYPES
+from pybrain_ext.batched.cells import CELL_TYPES
 from reproduce.analysis.figures.data import LABELS, activity_columns
 
 GREYS = colormaps["Greys"]        # 0 white -> 1 black

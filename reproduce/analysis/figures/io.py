@@ -8,7 +8,8 @@ redraw and check it) and a CSV (the drawn sequence, for reading) beside it::
     activity = load_activity("results/figures/figure6.npz")
 
 The folder must exist or be creatable; the commands check it (and the stem)
-before they train anything.
+before they train anything.  The four files of a figure replace the old ones
+together or not at all (`reproduce.store.files`).
 """
 import csv
 import json
@@ -20,16 +21,23 @@ from pybrain_ext.record import flatten, unflatten
 from reproduce.analysis.figures.data import Activity, activity_columns
 from reproduce.analysis.figures.drawing import draw_activity, draw_pattern, value_limits
 from reproduce.experiment.config import RunConfig
+from reproduce.store.files import replacing, save_figure, together
 
 FORMATS = ("png", "pdf")
 DPI = 200
+SUFFIXES = (*(f".{fmt}" for fmt in FORMATS), ".npz", ".csv")   # the files of a figure
+
+
+def file_names(stem):
+    """The names of the files `save_activity` and `save_pattern` write for `stem`."""
+    return [f"{stem}{suffix}" for suffix in SUFFIXES]
 
 
 def _write_figure(fig, out_dir, stem):
     paths = []
     for fmt in FORMATS:
         path = os.path.join(out_dir, f"{stem}.{fmt}")
-        fig.savefig(path, dpi=DPI)
+        save_figure(fig, path, dpi=DPI)
         paths.append(path)
     return paths
 
@@ -52,7 +60,6 @@ def save_activity(activity, out_dir, stem):
     list of str
         The paths written.
     """
-    os.makedirs(out_dir, exist_ok=True)
     columns = activity_columns(activity)
     limits = value_limits(columns)
     values = np.stack([col.values for col in columns], axis=1)            # (T, C)
@@ -70,12 +77,19 @@ def save_activity(activity, out_dir, stem):
     data.update(flatten(activity.recording))
     data.update({f"colour_limit_{q}": np.array(limit) for q, limit in limits.items()})
     data.update({f"candidate_{name}": np.asarray(v) for name, v in activity.candidates.items()})
-    paths = _write_figure(draw_activity(activity), out_dir, stem)
-    npz = os.path.join(out_dir, f"{stem}.npz")
-    np.savez_compressed(npz, **data)
-    csv_path = os.path.join(out_dir, f"{stem}.csv")
+    with together():
+        paths = _write_figure(draw_activity(activity), out_dir, stem)
+        npz = os.path.join(out_dir, f"{stem}.npz")
+        with replacing(npz) as temporary:
+            np.savez_compressed(temporary, **data)
+        csv_path = os.path.join(out_dir, f"{stem}.csv")
+        _write_activity_csv(activity, columns, values, csv_path)
+    return paths + [npz, csv_path]
+
+
+def _write_activity_csv(activity, columns, values, csv_path):
     s = activity.sequence
-    with open(csv_path, "w", newline="") as handle:
+    with replacing(csv_path) as temporary, open(temporary, "w", newline="") as handle:
         writer = csv.writer(handle)
         shown = [col for col in columns if col.block not in ("input", "target")]
         writer.writerow(["step", "input", "target", "masked"] + [c.name for c in shown]
@@ -87,7 +101,6 @@ def save_activity(activity, out_dir, stem):
                             + [activity.predictions[s, t],
                                "" if masked else int(activity.predictions[s, t]
                                                      == activity.targets[s, t])])
-    return paths + [npz, csv_path]
 
 
 def load_figure_data(path):
@@ -133,21 +146,25 @@ def save_pattern(data, sequence, steps, figure, out_dir, stem):
     list of str
         The paths written.
     """
-    os.makedirs(out_dir, exist_ok=True)
     x = data.inputs[sequence, :steps]
     y = data.targets[sequence, :steps]
     m = data.mask[sequence, :steps]
-    paths = _write_figure(draw_pattern(x, y, m, data.variant, figure, sequence), out_dir, stem)
     npz = os.path.join(out_dir, f"{stem}.npz")
-    np.savez_compressed(npz, inputs=x, targets=y, mask=m, variant=np.array(data.variant_id),
-                        task=np.array(data.task), k=np.array(data.k),
-                        steps_back=np.array(-1 if data.steps_back is None else data.steps_back),
-                        data_seed=np.array(data.seed), sequence=np.array(sequence),
-                        figure=np.array(figure))
     csv_path = os.path.join(out_dir, f"{stem}.csv")
-    with open(csv_path, "w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["step", "input", "target", "masked"])
-        for t in range(len(x)):
-            writer.writerow([t, x[t], "" if not m[t] else y[t], int(not m[t])])
+    with together():
+        paths = _write_figure(draw_pattern(x, y, m, data.variant, figure, sequence), out_dir,
+                              stem)
+        v = data.variant
+        with replacing(npz) as temporary:
+            np.savez_compressed(
+                temporary, inputs=x, targets=y, mask=m, variant=np.array(v.id),
+                task=np.array(v.task), k=np.array(v.k),
+                steps_back=np.array(-1 if v.steps_back is None else v.steps_back),
+                data_seed=np.array(data.seed), sequence=np.array(sequence),
+                figure=np.array(figure))
+        with replacing(csv_path) as temporary, open(temporary, "w", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["step", "input", "target", "masked"])
+            for t in range(len(x)):
+                writer.writerow([t, x[t], "" if not m[t] else y[t], int(not m[t])])
     return paths + [npz, csv_path]

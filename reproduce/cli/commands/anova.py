@@ -16,12 +16,15 @@ from reproduce.analysis import anova
 from reproduce.cli.options import (
     UsageError,
     add_input_options,
+    check_out_dir,
     db_label,
     load_input,
     made_by,
     non_negative_int,
-    prepare_out_dir,
 )
+from reproduce.store.files import replacing, together, write_text
+
+FILES = ("anova.csv", "anova.md", "anova_shares.png")
 
 
 def configure(parser):
@@ -35,7 +38,7 @@ def configure(parser):
 
 def execute(args):
     ok, reading, profile = load_input(args)
-    out = prepare_out_dir(args.out)
+    out = check_out_dir(args.out, names=FILES)
     frame = anova.analyse(ok, bootstrap=args.bootstrap, seed=args.seed)
     if frame.empty:
         raise UsageError(f"{db_label(args)}: no task has runs that vary in any factor and "
@@ -44,9 +47,11 @@ def execute(args):
               f"`{db_label(args)}`.  Made by "
               + made_by("anova", args, reading, profile,
                         f" --bootstrap {args.bootstrap} --seed {args.seed}") + ".")
-    frame.to_csv(out / "anova.csv", index=False, float_format="%.6g")
-    (out / "anova.md").write_text(anova.to_markdown(frame, source))
-    anova.plot_shares(frame, out / "anova_shares.png")
+    with together():
+        with replacing(out / "anova.csv") as temporary:
+            frame.to_csv(temporary, index=False, float_format="%.6g")
+        write_text(out / "anova.md", anova.to_markdown(frame, source))
+        anova.plot_shares(frame, out / "anova_shares.png")
     for task, terms in anova.largest_terms(frame).items():
         print(f"{task:<12} " + ", ".join(f"{t} {100 * s:.1f} %" for t, s in terms))
     print(f"wrote {out / 'anova.csv'}, {out / 'anova.md'}, {out / 'anova_shares.png'}")

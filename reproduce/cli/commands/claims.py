@@ -23,14 +23,15 @@ from reproduce.cli.options import (
     UsageError,
     add_input_options,
     add_published_option,
+    check_out_dir,
     db_label,
     load_input,
     made_by,
     positive_int,
-    prepare_out_dir,
     published_table,
     replicates_text,
 )
+from reproduce.store.files import replacing, together, write_text
 
 
 def configure(parser):
@@ -64,7 +65,7 @@ def execute(args):
     published = published_table(args)
     ok, reading, profile = load_input(args)
     mechanisms = _mechanisms(args, ok)
-    out = prepare_out_dir(args.out)
+    out = check_out_dir(args.out, names=["claims.csv", "claims.md"])
     start = time.perf_counter()
     frame = claims.evaluate(ok, published, mechanisms=mechanisms, resamples=args.resamples)
     seconds = time.perf_counter() - start
@@ -79,8 +80,9 @@ def execute(args):
               + (f"; mechanisms from `{args.mechanisms}`" if args.mechanisms else "")
               + f".  Made by {made_by('claims', args, reading, profile, extra)}.")
     text = claims.to_markdown(frame, source)
-    frame.to_csv(out / "claims.csv", index=False, float_format="%.4f")
-    (out / "claims.md").write_text(text)
+    with together(), replacing(out / "claims.csv") as temporary:
+        frame.to_csv(temporary, index=False, float_format="%.4f")
+        write_text(out / "claims.md", text)
     print(text)
     print(f"decided {len(frame)} claims in {seconds:.1f} s{replicates_text(args.replicates)}")
     print(f"wrote {out / 'claims.csv'}, {out / 'claims.md'}")

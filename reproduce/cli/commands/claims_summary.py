@@ -16,7 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from reproduce.analysis.claims import summary
-from reproduce.cli.options import RELATIVE_PATHS, UsageError, positive_int, prepare_out_dir
+from reproduce.cli.options import RELATIVE_PATHS, UsageError, check_out_dir, positive_int
+from reproduce.store.files import replacing, together, write_text
 
 
 def configure(parser):
@@ -41,7 +42,7 @@ def execute(args):
         cross = summary.across_readings(results, args.resamples)
     except (ValueError, KeyError) as exc:
         raise UsageError(f"--results {results}: {exc}") from None
-    out = prepare_out_dir(args.out or results)
+    out = check_out_dir(args.out or results, names=["claims_summary.csv", "claims_summary.md"])
     made = ("Made by `python -m reproduce claims-summary --results "
             f"{shlex.quote(str(args.results))}"
             + (f" --out {shlex.quote(str(args.out))}" if args.out else "")
@@ -52,8 +53,9 @@ def execute(args):
         extra = cross.rename(columns={"readings": "reading"})[list(summary.SUMMARY_COLUMNS)]
         table = pd.concat([table.assign(kind="per reading"),
                            extra.assign(kind="across readings")], ignore_index=True)
-    table.to_csv(out / "claims_summary.csv", index=False, float_format="%.4f")
-    (out / "claims_summary.md").write_text(text)
+    with together(), replacing(out / "claims_summary.csv") as temporary:
+        table.to_csv(temporary, index=False, float_format="%.4f")
+        write_text(out / "claims_summary.md", text)
     print(text)
     print(f"wrote {out / 'claims_summary.csv'}, {out / 'claims_summary.md'}")
     return 0

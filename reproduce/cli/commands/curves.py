@@ -18,13 +18,14 @@ from reproduce.analysis import curves
 from reproduce.cli.options import (
     UsageError,
     add_input_options,
+    check_out_dir,
     db_label,
     load_input,
     made_by,
     non_negative_int,
     positive_int,
-    prepare_out_dir,
 )
+from reproduce.store.files import replacing, together, write_text
 
 
 def configure(parser):
@@ -37,7 +38,7 @@ def configure(parser):
 
 def execute(args):
     ok, reading, profile = load_input(args)
-    out = prepare_out_dir(args.out)
+    out = check_out_dir(args.out, names=[curves.CSV, "curves.md", "learning_curves.png"])
     try:
         chosen = curves.sample(ok, args.per_group, args.seed)
     except ValueError as exc:
@@ -47,9 +48,11 @@ def execute(args):
     extra = f" --per-group {args.per_group} --seed {args.seed}"
     source = (f"Reading `{reading.name}` ({reading.describe()}); `{db_label(args)}`.  "
               f"Made by {made_by('curves', args, reading, profile, extra)}.")
-    frame.to_csv(out / curves.CSV, index=False, float_format="%.6g")
-    (out / "curves.md").write_text(curves.to_markdown(frame, ok, out / curves.CSV, source))
-    curves.plot(frame, out / "learning_curves.png")
+    with together():
+        with replacing(out / curves.CSV) as written:   # gzip, from the name's ending
+            frame.to_csv(written, index=False, float_format="%.6g")
+        write_text(out / "curves.md", curves.to_markdown(frame, ok, written, source))
+        curves.plot(frame, out / "learning_curves.png")
     table = curves.summary(frame)
     print(f"{int(table['reproduced'].sum())} of {int(table['runs'].sum())} retrained runs "
           "reproduced their stored test error")

@@ -25,19 +25,20 @@ import math
 import sys
 import time
 
-from pybrain_ext.cells import CELL_TYPES
+from pybrain_ext.batched.cells import CELL_TYPES
 from pybrain_ext.protocol import MAX_EPOCHS, SKIPS
 from reproduce.analysis.figures import activity_of, save_activity
+from reproduce.analysis.figures.io import file_names
 from reproduce.cli.options import (
     DEFAULT_DB,
     RELATIVE_PATHS,
     UsageError,
     check_memory,
+    check_out_dir,
     file_name,
     non_negative_int,
     positive_float,
     positive_int,
-    prepare_out_dir,
 )
 from reproduce.experiment.build import make_data
 from reproduce.experiment.config import ENGINES, RunConfig
@@ -195,9 +196,9 @@ def execute(args):
         raise UsageError(f"--sequence must be < {test_size} (the test sequences); "
                          f"got {args.sequence}")
     check_memory(configs, args.engine)
-    out = prepare_out_dir(args.out)
     engine = args.engine
     stem = args.name or default_stem(configs[0])
+    out = check_out_dir(args.out, names=file_names(stem))
     seeds = [c.seed for c in configs]
     c = configs[0]
     print(f"{c.variant_id} {c.cell} L{c.layers} H{c.hidden} {c.skip} d{c.delta0:g}: "

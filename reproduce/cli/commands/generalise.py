@@ -19,12 +19,13 @@ from reproduce.analysis import generalise
 from reproduce.cli.options import (
     UsageError,
     add_input_options,
+    check_out_dir,
     db_label,
     load_input,
     made_by,
     positive_int,
-    prepare_out_dir,
 )
+from reproduce.store.files import replacing, together, write_text
 
 
 def _list_option(parse, expected):
@@ -70,7 +71,8 @@ def configure(parser):
 
 def execute(args):
     ok, reading, profile = load_input(args)
-    out = prepare_out_dir(args.out)
+    out = check_out_dir(args.out, names=[generalise.CSV, "generalisation.md",
+                                         "generalisation.png"])
     try:
         frame = generalise.generalise(ok, tuple(args.lengths), args.sequences,
                                       tuple(args.picks))
@@ -80,9 +82,11 @@ def execute(args):
              + f" --sequences {args.sequences} --picks " + ",".join(args.picks))
     source = (f"Reading `{reading.name}` ({reading.describe()}); `{db_label(args)}`.  "
               f"Made by {made_by('generalise', args, reading, profile, extra)}.")
-    frame.to_csv(out / generalise.CSV, index=False, float_format="%.6g")
-    (out / "generalisation.md").write_text(generalise.to_markdown(frame, source))
-    generalise.plot(frame, out / "generalisation.png")
+    with together():
+        with replacing(out / generalise.CSV) as temporary:
+            frame.to_csv(temporary, index=False, float_format="%.6g")
+        write_text(out / "generalisation.md", generalise.to_markdown(frame, source))
+        generalise.plot(frame, out / "generalisation.png")
     for line in generalise.keep_summary(frame):
         print(line)
     print(f"wrote {out / generalise.CSV}, {out / 'generalisation.md'}, "

@@ -19,12 +19,13 @@ from reproduce.analysis import mechanisms
 from reproduce.cli.options import (
     UsageError,
     add_input_options,
+    check_out_dir,
     db_label,
     load_input,
     made_by,
     number_option,
-    prepare_out_dir,
 )
+from reproduce.store.files import replacing, together, write_text
 
 
 def configure(parser):
@@ -43,7 +44,7 @@ def execute(args):
     if empty:
         raise UsageError(f"{db_label(args)} has no solved runs of {' or '.join(empty)} in "
                          f"reading {reading.name}; nothing to measure")
-    out = prepare_out_dir(args.out)
+    out = check_out_dir(args.out, names=["mechanisms.csv", "mechanisms.md"])
     start = time.perf_counter()
     frames = []
     for (cell, task), frame in chosen.items():
@@ -72,8 +73,10 @@ def execute(args):
                                                                     bad["stored_error"],
                                                                     bad["retrained_error"])),
                   ""]
-    mechanisms.write_cache(cache, out / "mechanisms.csv")
-    (out / "mechanisms.md").write_text("\n".join(lines))
+    with together():
+        with replacing(out / "mechanisms.csv") as temporary:
+            mechanisms.write_cache(cache, temporary)
+        write_text(out / "mechanisms.md", "\n".join(lines))
     print("\n".join(lines))
     print(f"measured {len(cache)} networks in {seconds:.1f} s; {len(bad)} mismatches")
     print(f"wrote {out / 'mechanisms.csv'}, {out / 'mechanisms.md'}")

@@ -9,13 +9,15 @@ sequence ``--sequence`` of its protocol data set, first ``--steps`` steps:
 input and target rows, masked steps hatched.  Writes ``figure<n>_<task>``
 ``.png/.pdf/.npz/.csv`` in ``--out``.
 """
+import tasks
 from reproduce.analysis.figures import PATTERN_FIGURES, pattern_variant, save_pattern
+from reproduce.analysis.figures.io import file_names
 from reproduce.cli.options import (
     RELATIVE_PATHS,
     UsageError,
+    check_out_dir,
     non_negative_int,
     positive_int,
-    prepare_out_dir,
 )
 from tasks.protocol import DATA_SEED, N_SEQUENCES, SEQUENCE_LENGTH
 
@@ -40,11 +42,13 @@ def execute(args):
         raise UsageError(f"--sequence must be < {N_SEQUENCES}; got {args.sequence}")
     if args.steps > SEQUENCE_LENGTH:
         raise UsageError(f"--steps must be <= {SEQUENCE_LENGTH}; got {args.steps}")
-    out = prepare_out_dir(args.out)
-    for task in args.task or list(PATTERN_FIGURES):
+    chosen = args.task or list(PATTERN_FIGURES)
+    stems = {task: f"figure{pattern_variant(task)[1]}_{task}" for task in chosen}
+    out = check_out_dir(args.out, names=[n for s in stems.values() for n in file_names(s)])
+    for task in chosen:
         variant, number = pattern_variant(task)
-        data = variant.generate(seed=args.data_seed)
-        paths = save_pattern(data, args.sequence, args.steps, number, out,
-                             f"figure{number}_{task}")
+        data = tasks.generate(variant.task, variant.k, variant.steps_back,
+                              seed=args.data_seed)
+        paths = save_pattern(data, args.sequence, args.steps, number, out, stems[task])
         print(f"Fig. {number} ({variant.id}):", " ".join(paths))
     return 0

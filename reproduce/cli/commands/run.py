@@ -5,7 +5,7 @@
 """
 import json
 
-from pybrain_ext.cells import CELL_TYPES
+from pybrain_ext.batched.cells import CELL_TYPES
 from pybrain_ext.protocol import INIT_VARIANCE, MAX_EPOCHS, SKIPS
 from reproduce.cli.options import (
     UsageError,

@@ -27,24 +27,19 @@ whose runs are incomplete is tabulated with the runs it has (the ``runs``
 column says how many).  Exit status as ``sweep``'s: 130 on Ctrl-C, 1 when
 batches were lost, 2 for bad input.
 """
-import os
-from pathlib import Path
-
-from reproduce.analysis import sensitivity, table1
-from reproduce.cli.commands import sweep as sweep_command
 from reproduce.cli.options import (
     RELATIVE_PATHS,
     UsageError,
+    add_execution_options,
     add_published_option,
     add_replicates_option,
+    execution_of,
     positive_float,
-    prepare_out_dir,
     published_table,
 )
-from reproduce.experiment.profiles import PROFILES, format_replicates, get_profile
+from reproduce.cli.workflows import sensitivity_study
+from reproduce.experiment.profiles import PROFILES, get_profile
 from reproduce.experiment.readings import get_reading, sensitivity_readings
-from reproduce.store import runs_csv
-from reproduce.store.database import Store, StoreError
 
 
 def configure(parser):
@@ -69,7 +64,7 @@ def configure(parser):
     parser.add_argument("--no-sweep", action="store_true",
                         help="run nothing: tabulate what the stores and runs files hold")
     add_published_option(parser)
-    sweep_command.add_execution_options(parser)
+    add_execution_options(parser)
 
 
 def execute(args):
@@ -82,92 +77,7 @@ def execute(args):
     names = [r.name for r in readings]
     if len(set(names)) != len(names):
         raise UsageError(f"a reading is named twice: {', '.join(names)}")
-    published = published_table(args)
-    stores = prepare_out_dir(args.stores, "--stores")
-    out = prepare_out_dir(args.out)
-    folders = {r.name: prepare_out_dir(Path(args.results) / profile.name / r.name)
-               for r in readings}
-    args.retry_failed = False
-
-    for number, reading in enumerate(readings, 1):
-        db = stores / f"{reading.name}.sqlite"
-        print(f"[{number}/{len(readings)}] reading {reading.name}: {reading.describe()}",
-              flush=True)
-        if not args.no_sweep:
-            _adopt_shared_runs(stores, db, _configs(profile, reading, args.replicates))
-            status = sweep_command.sweep(args, profile, reading, db, args.replicates)
-            if status == 130:
-                return status
-        if os.path.exists(db):
-            try:
-                with Store.open(db) as store:
-                    rows = store.runs()
-            except StoreError as exc:
-                raise UsageError(str(exc)) from None
-            if len(rows):
-                runs_csv.write(rows, folders[reading.name] / "runs.csv.gz")
-
-    sides = {}
-    for reading in readings:
-        path = folders[reading.name] / "runs.csv.gz"
-        if not path.exists():
-            print(f"reading {reading.name}: no runs yet ({path})")
-            continue
-        runs = runs_csv.read(path)
-        runs = runs[runs["key"].isin({c.key for c in _configs(profile, reading,
-                                                               args.replicates)})]
-        ours = table1.summarise(runs, expected=table1.expected_counts([profile.name],
-                                                                      args.replicates))
-        table1.write_tables(ours, table1.compare(ours, published), folders[reading.name],
-                            f"{len(runs):,} runs of profile {profile.name}, reading "
-                            f"{reading.name} ({reading.describe()})")
-        sides[reading.name] = table1.compare(ours, published)
-    if not sides:
-        print("nothing to tabulate")
-        return 0
-    frame = sensitivity.table(sides)
-    expected = profile.n_runs * len(args.replicates)
-    source = (f"Profile `{profile.name}` ({profile.describe()}); every reading's runs and "
-              f"Table I are in `{args.results}/{profile.name}/<reading>/`.  Made by "
-              f"`python -m reproduce sensitivity "
-              f"--profile {profile.name} "
-              + ("" if tuple(args.replicates) == (0,)
-                 else f"--replicates {format_replicates(args.replicates)} ")
-              + (f"--study {args.study:g}`." if args.study is not None
-                 else f"--readings {','.join(sides)}`."))
-    incomplete = [n for n, r in zip(frame["reading"], frame["runs"]) if r < expected]
-    if incomplete:
-        source += f"  Incomplete ({expected:,} runs each expected): {', '.join(incomplete)}."
-    frame.to_csv(out / "sensitivity.csv", index=False, float_format="%.4f")
-    (out / "sensitivity.md").write_text(sensitivity.to_markdown(frame, source))
-    written = [out / "sensitivity.csv", out / "sensitivity.md"]
-    variances = {r.name: r.config_values()["init_variance"] for r in readings
-                 if r.name in sides and set(dict(r.settings)) <= {"init_variance"}}
-    if len(variances) >= 2:
-        sensitivity.plot_variance(frame, variances, out / "agreement_vs_variance.png")
-        written.append(out / "agreement_vs_variance.png")
-    sensitivity.plot_scatter(sides, out / "scatter_means.png")
-    written.append(out / "scatter_means.png")
-    print(sensitivity.to_markdown(frame))
-    print("wrote " + ", ".join(map(str, written)))
-    return 0
-
-
-def _configs(profile, reading, replicates):
-    return [c for r in replicates for c in profile.configs(reading, r)]
-
-
-def _adopt_shared_runs(stores, db, configs):
-    """Copy into `db` the runs of `configs` that other readings' stores already hold
-    (e.g. ``connections-only`` changes only the GRU's runs), so they are not run twice."""
-    others = [p for p in sorted(stores.glob("*.sqlite")) if p != db]
-    if not others:
-        return
-    keys = {c.key for c in configs}
-    try:
-        with Store.open(db, create=True) as store:
-            copied = sum(store.adopt(other, keys) for other in others)
-    except StoreError as exc:
-        raise UsageError(str(exc)) from None
-    if copied:
-        print(f"copied {copied:,} runs that other readings' stores already hold", flush=True)
+    return sensitivity_study(profile, readings, stores=args.stores, results=args.results,
+                             out=args.out, replicates=args.replicates,
+                             sweep=not args.no_sweep, execution=execution_of(args),
+                             published=published_table(args), study=args.study)

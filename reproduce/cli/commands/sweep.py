@@ -6,44 +6,41 @@
     python -m reproduce sweep --profile quick --replicates 0-4 --db ...   # the noise floor's
 
 Prints the profile's counts and how many runs the store already has, then runs
-the rest in batches -- on ``--workers`` local processes (default: one per CPU)
-or on the Dask cluster whose scheduler is ``--scheduler`` -- with a progress
-bar on stderr.  Each finished batch is one transaction in the store, so the
-sweep can be stopped at any time (Ctrl-C exits with status 130) and the same
-command resumes it.  Runs that raise are stored as ``failed`` with their
-error and are not run again unless ``--retry-failed`` asks for it.  Exit status: 0 when every run of the profile is
-stored, 1 when batches were lost (a worker died; rerun to retry them), 2 for
-bad input (unknown profile or reading, a file that is not a results store, an
-unreachable scheduler), 130 on Ctrl-C.  ``--reading`` runs the grid under
-another reading of the protocol (`reproduce.experiment.readings`); its runs have other
-keys, best kept in a store of their own.  ``--replicates`` runs independent
-replicates of the grid (`reproduce.experiment.profiles`; default 0, the grid itself).
-"""
-import os
-import sys
+the rest in batches -- on ``--workers`` local processes (default and most: one
+per CPU, as many as the memory holds by `reproduce.experiment.workers.worker_limit`)
+or on the Dask cluster whose scheduler is ``--scheduler`` (which must greet us
+within ``--connect-timeout`` seconds) -- with a progress bar on stderr.  Each
+finished batch is one transaction in the store, so the sweep can be stopped at
+any time (Ctrl-C exits with status 130) and the same command resumes it.  Two
+sweeps of one store at once share its work: each claims a batch in the store
+before it runs it, and waits at the end for what the other still runs (taking
+it over if that one dies).  Runs that raise are stored as ``failed`` with their
+error and are not run again unless ``--retry-failed`` asks for it.
 
+Exit status: 0 when every run of the profile is stored; 1 when batches were
+lost (a worker died) or the store stopped taking runs (a full disk) after this
+sweep stored some -- rerun to go on; 2 for bad input (unknown profile or
+reading, a file that is not a results store, a folder that cannot be written,
+too many workers, an unreachable scheduler or a peer that is not one); 130 on
+Ctrl-C.  ``--reading`` runs the grid under another reading of the protocol
+(`reproduce.experiment.readings`); its runs have other keys, best kept in a
+store of their own.  ``--replicates`` runs independent replicates of the grid
+(`reproduce.experiment.profiles`; default 0, the grid itself).
+"""
 from reproduce.cli.options import (
     DEFAULT_DB,
     RELATIVE_PATHS,
     REPLICATES_HELP,
     UsageError,
+    add_execution_options,
+    execution_of,
     non_negative_int,
     positive_float,
-    positive_int,
     replicates_option,
 )
-from reproduce.experiment.batching import BATCH_SIZE
-from reproduce.experiment.config import ENGINES
-from reproduce.experiment.profiles import PROFILES, format_replicates, get_profile
+from reproduce.cli.workflows import sweep_grid
+from reproduce.experiment.profiles import PROFILES, get_profile
 from reproduce.experiment.readings import STATED, get_reading, with_overrides
-from reproduce.experiment.sweep import plan, run_sweep
-from reproduce.experiment.workers import (
-    CONNECT_TIMEOUT_S,
-    ClusterWorkers,
-    LocalWorkers,
-    SchedulerError,
-)
-from reproduce.store.database import Store, StoreError, check
 
 
 def configure(parser):
@@ -69,24 +66,6 @@ def configure(parser):
                              "their new outcome replaces the failed row")
 
 
-def add_execution_options(parser):
-    """Where and how a sweep runs: ``--workers``/``--scheduler``, ``--engine``,
-    ``--batch-size``, ``--connect-timeout``, ``--no-progress`` (sweep, sensitivity)."""
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=positive_int, default=None, metavar="N",
-                       help="local worker processes (default: one per CPU)")
-    where.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
-                       help="run on the Dask cluster of this scheduler instead")
-    parser.add_argument("--engine", default="batched", choices=ENGINES,
-                        help="training engine (default batched)")
-    parser.add_argument("--batch-size", type=positive_int, default=None, metavar="N",
-                        help=f"at most N runs per batch (default {BATCH_SIZE})")
-    parser.add_argument("--connect-timeout", type=positive_float, default=CONNECT_TIMEOUT_S,
-                        metavar="S", help=f"seconds to wait for the scheduler "
-                                          f"(default {CONNECT_TIMEOUT_S})")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
-
-
 def execute(args):
     try:
         profile = get_profile(args.profile)
@@ -94,88 +73,5 @@ def execute(args):
                                  args.max_epochs)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    return sweep(args, profile, reading, args.db, args.replicates)
-
-
-def sweep(args, profile, reading, db, replicates=(0,)):
-    """Run `profile` under `reading`, in `replicates`, into the store `db`; the exit status.
-
-    `args` carries the execution options (``workers``, ``scheduler``, ``engine``,
-    ``batch_size``, ``connect_timeout``, ``retry_failed``, ``no_progress``).
-    """
-    db = str(db)
-    try:
-        check(db)
-        # Opening an existing store writes nothing (only a blank SQLite file is set up);
-        # a new one is created once the workers are up, so bad input leaves no file.
-        store = Store.open(db, create=True) if os.path.exists(db) else None
-    except StoreError as exc:
-        raise UsageError(str(exc)) from None
-    try:
-        return _sweep(args, profile, reading, db, store, replicates)
-    finally:
-        if store is not None:
-            store.close()
-
-
-def _sweep(args, profile, reading, db, store, replicates):
-    configs = [c for r in replicates for c in profile.configs(reading, r)]
-    keys = {c.key for c in configs}
-    stored = (store.keys() if store is not None else set()) & keys
-    failed = (store.keys("failed") if store is not None else set()) & keys
-    skip = stored - failed if args.retry_failed else stored
-    batch_size = args.batch_size or BATCH_SIZE
-    batches = plan(configs, skip, batch_size)
-    pending = sum(map(len, batches))
-    print(f"profile {profile.name}: {profile.describe(reading)}"
-          + ("" if tuple(replicates) == (0,) else
-             f"; replicates {format_replicates(replicates)} ({len(configs):,} runs)"))
-    retried = " (to be run again)" if args.retry_failed else ""
-    print(f"store {db}: {len(stored):,} of these runs stored already "
-          f"({len(failed):,} failed{retried}), {pending:,} to run in {len(batches):,} "
-          f"batches of at most {batch_size}", flush=True)
-    if not pending:
-        print("nothing to run: the profile is complete")
-        return 0
-    try:
-        workers = (ClusterWorkers(args.scheduler, timeout=args.connect_timeout,
-                                  engine=args.engine)
-                   if args.scheduler else LocalWorkers(args.workers or os.cpu_count() or 1))
-    except SchedulerError as exc:
-        raise UsageError(str(exc)) from None
-    with workers:
-        if store is None:
-            try:
-                store = Store.open(db, create=True)
-            except StoreError as exc:
-                raise UsageError(str(exc)) from None
-        print(f"running on {workers.description} with the {args.engine} engine", flush=True)
-        report = run_sweep(configs, store, workers, engine=args.engine, batch_size=batch_size,
-                           profile=profile.name, progress=not args.no_progress,
-                           already=skip, retry_failed=args.retry_failed)
-        now = len(store.keys() & keys)
-    rate = (f", {report.rate_per_hour:,.0f} runs/hour" if report.stored else "")
-    print(f"stored {report.stored:,} runs ({report.failed:,} failed) in "
-          f"{_duration(report.seconds)}{rate}; the store has {now:,} of {len(keys):,} "
-          f"runs of profile {profile.name}")
-    if report.failed:
-        print(f"{report.failed:,} runs failed; their errors are in the store (column 'error'); "
-              "a sweep runs them again only with --retry-failed")
-    resume = f"rerun the same command to {'resume' if report.interrupted else 'retry them'}"
-    if report.interrupted:
-        print(f"interrupted: {report.stored:,} runs of this sweep stored, "
-              f"{len(keys) - now:,} still to run; {resume}", file=sys.stderr)
-        return 130
-    if report.lost:
-        print(f"{report.lost:,} runs were lost with their workers (first error: "
-              f"{report.lost_errors[0]}); {resume}", file=sys.stderr)
-        return 1
-    return 0
-
-
-def _duration(seconds):
-    if seconds < 90:
-        return f"{seconds:.1f} s"
-    if seconds < 5400:
-        return f"{seconds / 60:.1f} min"
-    return f"{seconds / 3600:.1f} h"
+    return sweep_grid(profile, reading, args.db, args.replicates,
+                      execution_of(args, retry_failed=args.retry_failed))

@@ -4,9 +4,11 @@
 
 Writes ``table1.csv`` (per task variant x cell type: min, mean and std of the
 test error and the number of runs), ``runs.csv.gz`` (the runs behind it, one
-row each: `reproduce.store.runs_csv`; not when ``--db`` is itself a runs file), ``table1.md`` (the paper's layout with ours,
-the published value and the difference side by side, and the run counts) and
-``table1.tex`` (our table in the paper's layout), then prints how complete the
+row each: `reproduce.store.runs_csv`; not when ``--db`` is itself a runs
+file), ``table1.md`` (the paper's layout with ours, the published value and the
+difference side by side, and the run counts) and ``table1.tex`` (our table in
+the paper's layout) -- all four replaced together, once every check has passed
+and all are computed -- then prints how complete the
 store is and how well we agree with the published table: mean absolute
 difference per statistic, how many entries lie within 5 points, and for each
 row whether the ranking of cell types agrees.
@@ -31,16 +33,18 @@ from reproduce.cli.options import (
     add_db_option,
     add_published_option,
     add_replicates_option,
+    check_out_dir,
     db_label,
     load_runs,
     positive_float,
-    prepare_out_dir,
     published_table,
     replicates_text,
+    select_runs,
 )
 from reproduce.experiment.profiles import PROFILES, get_profile
 from reproduce.experiment.readings import STATED, get_reading, with_overrides
 from reproduce.store import runs_csv
+from reproduce.store.files import together
 from reproduce.store.selection import select
 
 
@@ -68,14 +72,17 @@ def execute(args):
         raise UsageError(str(exc)) from None
     published = published_table(args)
     loaded = load_runs(args)
-    runs = select(loaded, reading, profile, args.replicates)
+    runs = select_runs(loaded, reading, profile, args.replicates, db_label(args))
+    from_store = "code_version" in runs    # a store's rows; a runs file has no provenance
     if profile is not None:
         names = [profile.name]
-    elif "profile" in runs:
+    elif from_store:
         names = sorted(set(runs["profile"].dropna()))
     else:
-        raise UsageError(f"{db_label(args)} is a runs file: name its grid with --profile")
-    out = prepare_out_dir(args.out)
+        raise UsageError(f"{db_label(args)} is a runs file (no profile recorded): name its "
+                         "grid with --profile")
+    files = [*table1.FILES, *(["runs.csv.gz"] if from_store else [])]
+    out = check_out_dir(args.out, names=files)
 
     ours = table1.summarise(runs, expected=table1.expected_counts(names, args.replicates))
     side = table1.compare(ours, published)
@@ -91,10 +98,11 @@ def execute(args):
                    f"({100 * done / expected:.1f} %), {full} entries complete, "
                    f"{partial} partial, {empty} empty")
 
-    written = table1.write_tables(ours, side, out, status, summary)
-    if "code_version" in runs:   # from a store: the runs behind the table, to commit
-        written.append(out / "runs.csv.gz")
-        runs_csv.write(select(loaded, reading, profile, replicates=None), written[-1])
+    with together():     # the table and the runs behind it agree, or neither changes
+        written = table1.write_tables(ours, side, out, status, summary)
+        if from_store:   # the runs behind the table, to commit
+            written.append(out / "runs.csv.gz")
+            runs_csv.write(select(loaded, reading, profile, replicates=None), written[-1])
     print(status)
     print("wrote " + ", ".join(map(str, written)))
     print(summary)

@@ -4,9 +4,11 @@ Every entry point of the three packages (``tasks``, ``pybrain_ext``,
 ``reproduce``) and the command line check the numbers they are given with
 `check_number`, so that a bad one fails at once with the same kind of message,
 naming what came and what is allowed, and the code behind them may assume
-clean values.  This module stands beside the packages, not in one of them,
-because ``pybrain_ext`` and ``tasks`` import nothing of each other; it imports
-nothing of ours.
+clean values.  It imports nothing of ours.  It lives in ``pybrain_ext``, the
+bottom of the project's packages: ``pybrain_ext`` imports nothing of ``tasks``
+or ``reproduce``, while ``tasks`` already imports ``pybrain_ext`` (to make
+PyBrain data sets) and ``reproduce`` both; so every package may import it and
+no package imports another one that imports it back.
 
     k = check_number("k", k, int, minimum=2)                  # -> a plain int
     delta0 = check_number("delta0", delta0, float, above=0)   # -> a finite float
