@@ -167,6 +167,22 @@ def test_a_table_count_has_an_interval_from_the_resampled_grid():
     assert row["verdict"] == "inconclusive" and row["estimate"] == 6 and row["ci_low"] < 6
 
 
+def test_each_replicate_is_a_grid_of_its_own_for_table_minima():
+    # tanh reaches 0.0 in FDR's N=3 rows on data set 0 and in its N=4 rows on data set 1:
+    # pooled, its minimum is best in all 6 rows; in each grid, in 3
+    def error(row):
+        lucky = (row["steps_back"] == 3) == (row["replicate"] == 0)
+        if row["cell"] == "tanh":
+            return 0.0 if lucky and row["seed"] % 3 == 0 else 30 + noise(row)
+        return 20 + noise(row)
+    runs = grid(error, ("fdr",), replicates=(0, 1))
+    pooled = runs.groupby(["variant", "cell"])["test_error"].min().unstack()
+    assert (pooled["tanh"] < pooled.drop(columns="tanh").min(axis=1)).all()
+    row = verdict(runs, "fdr-tanh-best-min")
+    assert row["estimate"] == 3 and row["verdict"] == "fails"
+    assert row["replicate_share"] == 0 and "mean over 2 grids" in row["detail"]
+
+
 # --- the mended rules: the old rule and the new one disagree ---------------------------
 
 def _old_best_min(frame, cell):
