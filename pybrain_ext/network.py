@@ -45,7 +45,8 @@ def build_network(cell, indim, outdim, layers, hidden, skip="none", seed=0,
     output : {'softmax', 'linear'}
         Output layer; ``linear`` only for gradient checks.
     init_scope : {'all', 'connections'}
-        Which parameters `init_variance` covers (:func:`~pybrain_ext.batched.layout.initial_params`).
+        Which parameters `init_variance` covers
+        (:func:`~pybrain_ext.batched.layout.initial_params`).
 
     Returns
     -------

@@ -17,7 +17,8 @@ PyBrain's RProp- and PyBrain's early stopping per network (docs/protocol.md
 The modules: :mod:`~pybrain_ext.batched.cells` (the registry of cell types, with
 one forward and one backward step per cell), :mod:`~pybrain_ext.batched.layout`
 (PyBrain's parameter layout and initial parameters, which the PyBrain path uses
-too), :mod:`~pybrain_ext.batched.architecture` (the shape and layout a batch shares), :mod:`~pybrain_ext.batched.engine`
+too), :mod:`~pybrain_ext.batched.architecture` (the shape and layout a batch shares),
+:mod:`~pybrain_ext.batched.engine`
 (the passes over layers and time, ``Sequences``, ``record``),
 :mod:`~pybrain_ext.batched.kernels` (their compiled form),
 :mod:`~pybrain_ext.batched.training` (RProp- and early stopping) and

@@ -86,7 +86,7 @@ class Sequences:
         eye_in = np.eye(self.indim)
         eye_out = np.vstack([np.eye(self.outdim), np.zeros(self.outdim)])  # row -1: zeros
         set_ = lambda name, value: object.__setattr__(self, name, value)       # noqa: E731
-        set_("onehot", eye_in[columns(inputs)].transpose(0, 2, 1).copy())      # (models, indim, cols)
+        set_("onehot", eye_in[columns(inputs)].transpose(0, 2, 1).copy())  # (models, indim, cols)
         set_("target_codes", eye_out[columns(targets)].transpose(0, 2, 1) * importance)
         set_("importance", importance)
         set_("counted", mask.sum(axis=(1, 2)))                                 # (models,)
@@ -297,7 +297,7 @@ def step_errors(y, data):
     ``0.5 * mask * Σ_k (target_k - y_k)**2``, the same numbers.  Returns an
     array of shape (models, steps, seqs).
     """
-    sq = (data.target_codes - y) ** 2                                         # (models, outdim, cols)
+    sq = (data.target_codes - y) ** 2  # (models, outdim, cols)
     e = sq.sum(axis=1)                                                        # (models, cols)
     e *= data.importance[:, 0]
     e *= 0.5
@@ -310,7 +310,7 @@ def mean_error(y, data):
     Summed in PyBrain's order: the steps of each sequence in turn, then the
     sequences in turn.
     """
-    e = step_errors(y, data)                                                  # (models, steps, seqs)
+    e = step_errors(y, data)  # (models, steps, seqs)
     per_seq = e[:, 0].copy()                                                  # (models, seqs)
     for t in range(1, data.steps):
         per_seq += e[:, t]
@@ -360,7 +360,7 @@ def backward(arch, params, data, fw, work=None):
     cols = T * S
     e_out = work.get("e_out", (M, arch.outdim, cols))
     np.subtract(data.target_codes, fw.y, out=e_out)
-    e_out *= data.importance                                                 # (models, outdim, cols)
+    e_out *= data.importance  # (models, outdim, cols)
     dW[("bias", "out")][...] = e_out.sum(axis=2, keepdims=True)
     # error on every layer's h from the output, then (below) from the layer above
     dh = [None] * arch.layers
@@ -402,10 +402,10 @@ def backward(arch, params, data, fw, work=None):
             carry = cell.backward(error, states[t], states[t - 1] if t > 0 else None, carry,
                                   step_blocks)
             if t > 0 or below:
-                back = np.matmul(Vt, step_delta)                              # (models, H(+H), seqs)
+                back = np.matmul(Vt, step_delta)  # (models, H(+H), seqs)
             if below:
                 dh[layer - 1][:, :, c] += back[:, H:]
-            dV += np.matmul(step_delta, _T(X[:, :, c]), out=product)          # delta_t [h_{t-1}; x_t]^T
+            dV += np.matmul(step_delta, _T(X[:, :, c]), out=product)  # delta_t [h_{t-1}; x_t]^T
         spec.unpack(dV, dW)
     return derivs
 

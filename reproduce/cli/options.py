@@ -191,7 +191,7 @@ def published_table(args):
 def add_execution_options(parser):
     """Where and how a sweep runs: ``--workers``/``--scheduler``, ``--engine``,
     ``--batch-size``, ``--connect-timeout``, ``--no-progress`` (sweep, sensitivity;
-    `execution_of` reads them)."""
+    `reproduce.cli.workflows.execution_of` reads them)."""
     from reproduce.experiment.batching import BATCH_SIZE
     from reproduce.experiment.config import ENGINES
     from reproduce.experiment.workers import CONNECT_TIMEOUT_S
@@ -209,16 +209,6 @@ def add_execution_options(parser):
                         metavar="S", help=f"seconds to wait for the scheduler "
                                           f"(default {CONNECT_TIMEOUT_S})")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
-
-
-def execution_of(options, retry_failed=False):
-    """The `reproduce.cli.workflows.Execution` that `add_execution_options`' parsed
-    options name."""
-    from reproduce.cli.workflows import Execution
-    return Execution(workers=options.workers, scheduler=options.scheduler,
-                     engine=options.engine, batch_size=options.batch_size,
-                     connect_timeout=options.connect_timeout, retry_failed=retry_failed,
-                     progress=not options.no_progress)
 
 
 def add_db_option(parser, what="a results store or a runs.csv.gz"):

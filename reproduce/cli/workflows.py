@@ -2,7 +2,7 @@
 
 ``reproduce sweep`` and ``reproduce sensitivity`` parse their options and call
 one function here (`sweep_grid`, `sensitivity_study`) with an `Execution`
-(where and how the batches run, `reproduce.cli.options.execution_of` of their
+(where and how the batches run, `execution_of` of their
 options); no function here takes or changes an argparse namespace.  They print
 as they go and return the command's exit status::
 
@@ -46,6 +46,15 @@ class Execution:
     connect_timeout: float = CONNECT_TIMEOUT_S
     retry_failed: bool = False
     progress: bool = True
+
+
+def execution_of(options, retry_failed=False):
+    """The `Execution` that `add_execution_options`' parsed
+    options name."""
+    return Execution(workers=options.workers, scheduler=options.scheduler,
+                     engine=options.engine, batch_size=options.batch_size,
+                     connect_timeout=options.connect_timeout, retry_failed=retry_failed,
+                     progress=not options.no_progress)
 
 
 def sweep_grid(profile, reading, db, replicates=(0,), execution=None):

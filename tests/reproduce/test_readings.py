@@ -225,7 +225,8 @@ def test_class0_target_is_class_0_one_hot_exactly_at_the_untargeted_steps(varian
                                       started_at_zero(task, data.inputs[i], k, steps_back))
     # the batched engine is given the same numbers
     sequences = Sequences.stack([data], data.variant.indim, data.variant.outdim, "class0_target")
-    columns = sequences.target_codes[0].T.reshape(data.length, -1, data.variant.outdim)  # (T, seqs, o)
+    # (T, seqs, outdim)
+    columns = sequences.target_codes[0].T.reshape(data.length, -1, data.variant.outdim)
     np.testing.assert_array_equal(columns.transpose(1, 0, 2).reshape(-1, data.variant.outdim),
                                   filled.getField("target"))
     assert np.all(sequences.importance == 1)

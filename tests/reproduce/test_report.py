@@ -150,7 +150,6 @@ def test_the_commands_of_the_report_quote_their_paths():
     """Issue 20, minor: a folder with a space is one argument of each printed command."""
     import argparse
     import shlex
-
     from pathlib import Path
 
     from reproduce.cli.commands.report import part_commands

@@ -4,7 +4,8 @@
     columns = activity_columns(activity)          # the drawn columns, left to right
     variant, figure = pattern_variant("svb")      # the variant the paper's Fig. 4 shows
 
-`reproduce.analysis.figures.drawing` draws these, `reproduce.analysis.figures.io` writes and reads them.
+`reproduce.analysis.figures.drawing` draws these, `reproduce.analysis.figures.io` writes and
+reads them.
 """
 from dataclasses import dataclass, field
 

@@ -33,11 +33,10 @@ from reproduce.cli.options import (
     add_execution_options,
     add_published_option,
     add_replicates_option,
-    execution_of,
     positive_float,
     published_table,
 )
-from reproduce.cli.workflows import sensitivity_study
+from reproduce.cli.workflows import execution_of, sensitivity_study
 from reproduce.experiment.profiles import PROFILES, get_profile
 from reproduce.experiment.readings import get_reading, sensitivity_readings
 

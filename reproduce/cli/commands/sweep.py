@@ -33,12 +33,11 @@ from reproduce.cli.options import (
     REPLICATES_HELP,
     UsageError,
     add_execution_options,
-    execution_of,
     non_negative_int,
     positive_float,
     replicates_option,
 )
-from reproduce.cli.workflows import sweep_grid
+from reproduce.cli.workflows import execution_of, sweep_grid
 from reproduce.experiment.profiles import PROFILES, get_profile
 from reproduce.experiment.readings import STATED, get_reading, with_overrides
 
