@@ -35,12 +35,13 @@ $(STAMP):
 	touch $(STAMP)
 
 # everything (CI runs this); test-fast leaves out the tests marked slow (kill -9,
-# Ctrl-C, Dask, end to end) and takes under 2 minutes on 2 idle cores
+# Ctrl-C, Dask, end to end) and runs the rest on two processes (pytest-xdist; a test
+# module stays on one, so its module fixtures and cached references are made once)
 test: $(STAMP)
 	$(PY) -m pytest -q
 
 test-fast: $(STAMP)
-	$(PY) -m pytest -q -m "not slow"
+	$(PY) -m pytest -q -m "not slow" -n 2 --dist loadscope
 
 # lint and import order (the suite runs it too: tests/test_hygiene.py)
 lint: $(STAMP)
