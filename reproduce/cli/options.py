@@ -82,19 +82,14 @@ def check_memory(configs, engine):
     it before they build anything (the estimate is generous, so the sweeps of
     the grid's sizes do not).
     """
-    from pybrain_ext.memory import available_memory, memory_estimate
+    from pybrain_ext.memory import available_memory
     from reproduce.experiment.batching import BATCH_SIZE
-    from tasks.protocol import N_SEQUENCES, SEQUENCE_LENGTH
+    from reproduce.experiment.workers import batch_memory
     available = available_memory()
     if available is None:
         return
-    groups = {}
-    for config in configs:
-        groups[config.architecture] = groups.get(config.architecture, 0) + 1
-    for (cell, layers, hidden, _skip, indim, outdim), count in groups.items():
-        networks = 1 if engine == "pybrain" else min(count, BATCH_SIZE)
-        needed = memory_estimate(cell, layers, hidden, indim, outdim, N_SEQUENCES,
-                                 SEQUENCE_LENGTH, networks)
+    for (cell, layers, hidden, _skip, indim, _), networks, needed in batch_memory(
+            configs, engine, BATCH_SIZE):
         if needed > available:
             raise UsageError(
                 f"{cell} L{layers} H{hidden} with k={indim} needs about "

@@ -51,22 +51,34 @@ def cpu_count():
         return os.cpu_count() or 1
 
 
+def batch_memory(configs, engine, batch_size):
+    """``[(architecture, networks at once, bytes)]`` per `RunConfig.architecture` of
+    `configs`: `pybrain_ext.memory.memory_estimate` of training one network at a time
+    (``pybrain``) or a batch of up to `batch_size` of them (``batched``)."""
+    from pybrain_ext.memory import memory_estimate
+    from tasks.protocol import N_SEQUENCES, SEQUENCE_LENGTH
+    groups = {}
+    for config in configs:
+        groups[config.architecture] = groups.get(config.architecture, 0) + 1
+    out = []
+    for architecture, count in groups.items():
+        cell, layers, hidden, _skip, indim, outdim = architecture
+        networks = 1 if engine == "pybrain" else min(count, batch_size)
+        out.append((architecture, networks,
+                    memory_estimate(cell, layers, hidden, indim, outdim, N_SEQUENCES,
+                                    SEQUENCE_LENGTH, networks)))
+    return out
+
+
 def worker_limit(configs, engine, batch_size):
     """``(most local workers, why)``: one per CPU, and no more than the memory
     available now holds, each worker needing `WORKER_BASE_BYTES` plus
     `pybrain_ext.memory.memory_estimate` of the largest batch of `configs` (one
     network at a time in PyBrain, up to `batch_size` in the batched engine).
     ``why`` says both bounds, for a message."""
-    from pybrain_ext.memory import available_memory, memory_estimate
-    from tasks.protocol import N_SEQUENCES, SEQUENCE_LENGTH
+    from pybrain_ext.memory import available_memory
     cpus = cpu_count()
-    groups = {}
-    for config in configs:
-        groups[config.architecture] = groups.get(config.architecture, 0) + 1
-    batch = max((memory_estimate(cell, layers, hidden, indim, outdim, N_SEQUENCES,
-                                 SEQUENCE_LENGTH,
-                                 1 if engine == "pybrain" else min(count, batch_size))
-                 for (cell, layers, hidden, _skip, indim, outdim), count in groups.items()),
+    batch = max((needed for _, _, needed in batch_memory(configs, engine, batch_size)),
                 default=0)
     per_worker = WORKER_BASE_BYTES + batch
     available = available_memory()
