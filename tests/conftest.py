@@ -9,9 +9,10 @@ tested: the console script, ``python -m``, signals and kill -9.
 Every test of a module named ``test_batched_*`` or ``test_batching`` runs twice,
 once with :mod:`pybrain_ext.batched.kernels` enabled and once without; the
 compiled run is skipped where numba is unavailable.  ``test_batched_kernels``
-compares the two paths itself, bit for bit, so ``test_batched_parity`` compares
-PyBrain with one path only (the default: compiled where numba is there), and so
-does a test marked ``default_engine_path``.
+compares the two paths itself, bit for bit, so ``test_batched_parity`` and
+``test_batched_layout`` (the layout, which no path touches, and the recording pass
+against PyBrain's buffers) run on one path only (the default: compiled where numba
+is there), and so does a test marked ``default_engine_path``.
 
 Tests marked ``slow`` (kill -9, Ctrl-C, Dask, end to end) are left out by
 ``make test-fast`` (``pytest -m "not slow"``); ``make test`` runs them all.
@@ -26,7 +27,7 @@ import pytest
 import pybrain_ext  # noqa: F401
 
 ENGINE_TEST_MODULES = ("test_batched_", "test_batching")
-ONE_PATH_MODULES = ("test_batched_kernels", "test_batched_parity")
+ONE_PATH_MODULES = ("test_batched_kernels", "test_batched_parity", "test_batched_layout")
 
 
 def pytest_generate_tests(metafunc):
