@@ -161,7 +161,9 @@ def assert_same_run(theirs, their_test, ours, our_test, label):
     assert ours.validation_error == pytest.approx(theirs.validation_error, rel=1e-10)
 
 
-@pytest.mark.parametrize("run", QUICK_RUNS, ids=lambda r: f"{r[0]}-{r[3]}-L{r[4]}")
+@pytest.mark.parametrize("run", [        # the three longest (gru, sigmoid, 3 layers): slow
+    pytest.param(r, marks=pytest.mark.slow if i in (2, 4, 5) else ())
+    for i, r in enumerate(QUICK_RUNS)], ids=lambda r: f"{r[0]}-{r[3]}-L{r[4]}")
 def test_early_stopped_runs_match_pybrain(run):
     """Whole runs, stopped by the rule (max_epochs as in the protocol), on 12
     training, 6 validation and 8 test sequences: the same epochs, stopping

@@ -77,7 +77,8 @@ def near_output_dataset(net, rng, n_seq=2, length=4):
     return ds
 
 
-@pytest.mark.parametrize("case", CASES, ids=case_id)
+@pytest.mark.parametrize("case", [    # three layers: the longest checks, `make test` only
+    pytest.param(c, marks=pytest.mark.slow if c[1] == 3 else ()) for c in CASES], ids=case_id)
 def test_pybrain_gradient_check(case):
     """PyBrain's gradient check: its analytic derivatives against its own
     central differences (``BackpropTrainer._checkGradient``, which
