@@ -29,7 +29,6 @@ says where it does not), recorded on its test sequences through PyBrain
 The cache is one CSV row per network; `reproduce claims --mechanisms` reads it, so the
 verdicts rebuild in seconds without retraining.
 """
-import json
 import time
 
 import numpy as np
@@ -37,7 +36,7 @@ import pandas as pd
 
 import tasks
 from reproduce.analysis.style import PERFECT_POINTS
-from reproduce.experiment.profiles import replicate_of
+from reproduce.store.selection import replicate_column
 
 # cell -> the tasks whose solved networks the paper's Figure 6 discussion is about
 GROUPS = (("lstm", "multiswitch"), ("gru", "svb"))
@@ -77,7 +76,7 @@ def choose(runs, cell, task, count=DEFAULT_NETWORKS):
             if by_variant[v] and len(picked) < count:
                 picked.append(by_variant[v].pop(0))
     chosen = solved.loc[picked].copy()
-    chosen["replicate"] = [replicate_of(json.loads(text)) for text in chosen["config"]]
+    chosen["replicate"] = replicate_column(chosen)
     return chosen
 
 

@@ -5,11 +5,16 @@ A *replicate* is an independent rerun of a grid (`reproduce.experiment.profiles`
 its own draw of every task's data and its own parameter seeds.  With R >= 3
 replicates of one reading::
 
-    tables = replicate_tables(runs)            # {replicate: Table I}, runs: ok runs of R replicates
-    floor = pairwise_floor(tables)             # every measure between every pair of replicates
-    stand = published_against_floor(runs, published)
+    floor = study(runs, published)             # runs: the ok runs of R replicates
+    write(floor, "results/quick/var0.09+cap50", source="...")
+
+or piece by piece, over ``split = selection.by_replicate(runs)``::
+
+    tables = replicate_tables(split)           # {replicate: Table I}
+    pairs = pairwise_floor(tables)             # every measure between every pair of replicates
+    stand = published_against_floor(split, published)
     entries = intervals(tables, table1.summarise(runs), published)
-    parts = variance_components(runs)
+    parts = variance_components(split)
 
 The measures are `reproduce.analysis.sensitivity.metrics`'s (MAE of min, mean
 and std, entries within 5 points, best cell, rho, "solved" agreement, r of the
@@ -49,7 +54,9 @@ effect removed.  The standard deviation of an entry's mean across replicates
 is given as observed and as the two parts imply.
 """
 import math
+from dataclasses import dataclass
 from itertools import combinations
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -59,8 +66,9 @@ import tasks
 from reproduce.analysis import sensitivity, table1
 from reproduce.analysis.style import CELL_TITLES, TASK_TITLES, ordered_cells, ordered_tasks
 from reproduce.analysis.table1 import STATISTICS
-from reproduce.experiment.profiles import format_replicates, replicate_of
-from reproduce.store.files import save_figure
+from reproduce.experiment.profiles import format_replicates
+from reproduce.store.files import replacing, save_figure, together, write_text
+from reproduce.store.selection import by_replicate
 
 MIN_REPLICATES = 3
 LEVEL = 0.95             # of the prediction intervals
@@ -73,16 +81,65 @@ SCOPES = ("all",)        # then every task, in Table I's order
 _SHORT = {"min_error": "min", "mean_error": "mean", "std_error": "std"}
 
 
-def replicate_column(runs):
-    """The replicate of each row of `runs` (store rows or a runs file's), as a Series."""
-    return runs["data_seed"].map(lambda seed: replicate_of({"data_seed": int(seed)}))
+# The files `write` makes, CSVs first; noise_readings.csv only when other readings are judged.
+CSV_FILES = ("noise_summary.csv", "noise_floor.csv", "noise_table1.csv",
+             "noise_components.csv", "noise_readings.csv")
+FILES = (*CSV_FILES, "noise.md", "noise_z.png")
 
 
-def replicate_tables(runs):
-    """``{replicate: Table I}`` (`table1.summarise`) of the ok runs `runs`."""
-    runs = runs.assign(replicate=replicate_column(runs))
-    return {int(r): table1.summarise(group.drop(columns="replicate"))
-            for r, group in runs.groupby("replicate", sort=True)}
+@dataclass(frozen=True)
+class Floor:
+    """Everything `study` measures (each frame as its function returns it)."""
+    replicates: tuple            # the replicates compared
+    pairs: pd.DataFrame          # pairwise_floor
+    stand: pd.DataFrame          # published_against_floor
+    entries: pd.DataFrame        # intervals
+    components: pd.DataFrame     # variance_components
+    judged: pd.DataFrame = None  # judge_readings, when other readings were given
+
+    def summary(self):
+        """The verdict per scope (`verdicts`)."""
+        return verdicts(self.stand)
+
+
+def study(runs, published, others=None):
+    """The whole floor of the ok runs `runs` (R >= 3 replicates, each complete): the pairs,
+    the published table against them, Table I with intervals, the variance components and,
+    given ``others`` (``{reading: Table I}``), other readings against the pairs."""
+    split = by_replicate(runs)
+    tables = replicate_tables(split)
+    pairs = pairwise_floor(tables)
+    return Floor(replicates=tuple(split), pairs=pairs,
+                 stand=published_against_floor(split, published),
+                 entries=intervals(tables, table1.summarise(runs), published),
+                 components=variance_components(split),
+                 judged=(judge_readings(others, published, pairs) if others is not None
+                         else None))
+
+
+def write(floor, out, source=""):
+    """Write `floor` (`study`) to the folder `out`, every file together or none (`FILES`);
+    the paths written."""
+    out = Path(out)
+    frames = dict(zip(CSV_FILES, (floor.summary(),
+                                  floor.stand.merge(floor.pairs, on=["scope", "measure"],
+                                                    suffixes=("", "_pairs")),
+                                  floor.entries, floor.components, floor.judged)))
+    frames = {name: frame for name, frame in frames.items() if frame is not None}
+    text = to_markdown(floor.pairs, floor.stand, floor.entries, floor.components, source,
+                       floor.replicates, floor.judged)
+    with together():
+        for name, frame in frames.items():
+            with replacing(out / name) as temporary:
+                frame.to_csv(temporary, index=False, float_format="%.4f")
+        write_text(out / "noise.md", text)
+        plot_z(floor.entries, out / "noise_z.png")
+    return [out / name for name in frames] + [out / "noise.md", out / "noise_z.png"]
+
+
+def replicate_tables(split):
+    """``{replicate: Table I}`` (`table1.summarise`) of ``{replicate: ok runs}``."""
+    return {r: table1.summarise(runs) for r, runs in split.items()}
 
 
 def as_published(table):
@@ -90,8 +147,8 @@ def as_published(table):
     return table.set_index(["variant", "cell"])[list(STATISTICS)]
 
 
-def _pool(runs_by_replicate, replicates):
-    return table1.summarise(pd.concat([runs_by_replicate[r] for r in replicates]))
+def _pool(split, replicates):
+    return table1.summarise(pd.concat([split[r] for r in replicates]))
 
 
 def _scoped_metrics(side):
@@ -117,32 +174,24 @@ def pairwise_floor(tables):
         for scope, measures in _scoped_metrics(side).items():
             for measure, value in measures.items():
                 values.setdefault((scope, measure), []).append(value)
-    rows = []
-    for (scope, measure), vals in values.items():
-        vals = np.asarray(vals, dtype=float)
-        rows.append({"scope": scope, "measure": measure, "pairs": len(vals),
-                     "floor_mean": _nanmean(vals), "floor_sd": _nansd(vals),
-                     "floor_min": _nanmin(vals), "floor_max": _nanmax(vals)})
-    return pd.DataFrame(rows)
+    return pd.DataFrame([{"scope": scope, "measure": measure, "pairs": len(vals),
+                          **_spread("floor", vals)} for (scope, measure), vals in values.items()])
 
 
-def published_against_floor(runs, published):
+def published_against_floor(split, published):
     """The published table against the leave-one-out floor (module docstring): one row per
     scope x measure with ``floor_mean``, ``floor_sd``, ``published`` (p), ``rank`` (of
     R + 1), ``rank_p``, ``t``, ``p_value``, ``outside`` and the range of each
-    replicate against the published table."""
-    runs = runs.assign(replicate=replicate_column(runs))
-    by_replicate = {int(r): g.drop(columns="replicate")
-                    for r, g in runs.groupby("replicate", sort=True)}
-    replicates = sorted(by_replicate)
+    replicate against the published table; `split` is ``{replicate: ok runs}``."""
+    replicates = sorted(split)
     n = len(replicates)
     if n < MIN_REPLICATES:
         raise ValueError(f"the noise floor needs at least {MIN_REPLICATES} replicates, "
                          f"got {n} ({format_replicates(replicates)})")
     floor, against, alone = {}, {}, {}
     for r in replicates:
-        pool = _pool(by_replicate, [o for o in replicates if o != r])
-        own = table1.summarise(by_replicate[r])
+        pool = _pool(split, [o for o in replicates if o != r])
+        own = table1.summarise(split[r])
         for scope, measures in _scoped_metrics(table1.compare(own, as_published(pool))).items():
             for m, v in measures.items():
                 floor.setdefault((scope, m), []).append(v)
@@ -155,15 +204,22 @@ def published_against_floor(runs, published):
     rows = []
     for (scope, measure), d in floor.items():
         d = np.asarray(d, dtype=float)
-        p = _nanmean(np.asarray(against[(scope, measure)], dtype=float))
-        higher_closer = MEASURES[measure]
+        p = float(pd.Series(against[(scope, measure)], dtype=float).mean())
+        each = _spread("replicate_vs_published", alone[(scope, measure)])
         rows.append({"scope": scope, "measure": measure, "replicates": n,
-                     "floor_mean": _nanmean(d), "floor_sd": _nansd(d),
-                     "floor_min": _nanmin(d), "floor_max": _nanmax(d), "published": p,
-                     **_unusual(d, p, higher_closer),
-                     "replicate_vs_published_min": _nanmin(alone[(scope, measure)]),
-                     "replicate_vs_published_max": _nanmax(alone[(scope, measure)])})
+                     **_spread("floor", d), "published": p,
+                     **_unusual(d, p, MEASURES[measure]),
+                     "replicate_vs_published_min": each["replicate_vs_published_min"],
+                     "replicate_vs_published_max": each["replicate_vs_published_max"]})
     return pd.DataFrame(rows)
+
+
+def _spread(prefix, values):
+    """``{prefix_mean, prefix_sd, prefix_min, prefix_max}`` of `values`, NaN left out (NaN
+    where nothing, or for the sd fewer than two, is left)."""
+    values = pd.Series(values, dtype=float)
+    return {f"{prefix}_mean": float(values.mean()), f"{prefix}_sd": float(values.std(ddof=1)),
+            f"{prefix}_min": float(values.min()), f"{prefix}_max": float(values.max())}
 
 
 def _unusual(d, p, higher_closer):
@@ -204,7 +260,8 @@ def intervals(tables, pooled, published, level=LEVEL):
         for stat in STATISTICS:
             values = np.array([indexed[r][stat].get(key, math.nan) for r in replicates],
                               dtype=float)
-            mean, sd = _nanmean(values), _nansd(values)
+            spread = _spread("", values)
+            mean, sd = spread["_mean"], spread["_sd"]
             half = quantile * sd * math.sqrt(1 + 1 / n)
             pub = published[stat].get(key, math.nan)
             rows.append({**entry[keys].to_dict(), "statistic": _SHORT[stat],
@@ -226,12 +283,13 @@ def _z(value, mean, scale):
     return 0.0 if value == mean else math.copysign(math.inf, value - mean)
 
 
-def variance_components(runs):
+def variance_components(split):
     """Per entry: the data-draw and initialisation variances of one run's test error
     (method of moments, module docstring) and the standard deviation of the entry's
-    mean across replicates, observed and as the two parts imply."""
-    runs = runs.assign(replicate=replicate_column(runs),
-                       configuration=runs["layers"].astype(str) + "/" + runs["skip"] + "/"
+    mean across replicates, observed and as the two parts imply; `split` is
+    ``{replicate: ok runs}``."""
+    runs = pd.concat([part.assign(replicate=r) for r, part in split.items()])
+    runs = runs.assign(configuration=runs["layers"].astype(str) + "/" + runs["skip"] + "/"
                        + runs["hidden"].astype(str) + "/" + runs["delta0"].astype(str))
     rows = []
     for (variant, cell), entry in runs.groupby(["variant", "cell"], sort=False):
@@ -443,23 +501,3 @@ def _f(value, digits):
         return "–"
     return f"{value:.{digits}f}"
 
-
-def _nanmean(values):
-    values = np.asarray(values, dtype=float)
-    return float(np.nanmean(values)) if np.any(~np.isnan(values)) else math.nan
-
-
-def _nanmin(values):
-    values = np.asarray(values, dtype=float)
-    return float(np.nanmin(values)) if np.any(~np.isnan(values)) else math.nan
-
-
-def _nanmax(values):
-    values = np.asarray(values, dtype=float)
-    return float(np.nanmax(values)) if np.any(~np.isnan(values)) else math.nan
-
-
-def _nansd(values):
-    values = np.asarray(values, dtype=float)
-    values = values[~np.isnan(values)]
-    return float(np.std(values, ddof=1)) if len(values) > 1 else math.nan

@@ -26,9 +26,20 @@ def select(runs, reading, profile=None, replicates=(0,)):
     return runs
 
 
+def replicate_column(runs):
+    """The replicate of each row of `runs` (store rows, a runs file's or any frame with a
+    ``data_seed`` column), as a Series on `runs`' index."""
+    return runs["data_seed"].map(lambda seed: replicate_of({"data_seed": int(seed)}))
+
+
+def by_replicate(runs):
+    """``{replicate: the rows of runs in it}``, in replicate order."""
+    return {int(r): group for r, group in runs.groupby(replicate_column(runs), sort=True)}
+
+
 def replicates_in(runs):
     """The replicates that rows of `runs` belong to, sorted."""
-    return sorted({replicate_of(json.loads(text)) for text in runs["config"]})
+    return sorted(int(r) for r in replicate_column(runs).unique())
 
 
 def ok_runs(runs):

@@ -21,6 +21,7 @@ from reproduce.experiment.profiles import (
     replicate_of,
 )
 from reproduce.store import runs_csv
+from reproduce.store.selection import by_replicate
 
 SMOKE = get_profile("smoke")
 
@@ -98,7 +99,7 @@ def _design(data_effects, seed_offsets, configurations=3):
 
 
 def test_variance_components_recover_a_data_draw_without_initialisation_noise():
-    parts = noise.variance_components(_design([0.0, 4.0, 8.0], [0.0, 0.0]))
+    parts = noise.variance_components(by_replicate(_design([0.0, 4.0, 8.0], [0.0, 0.0])))
     row = parts.iloc[0]
     assert row["var_init"] == 0
     assert row["var_data"] == pytest.approx(np.var([0.0, 4.0, 8.0], ddof=1))
@@ -108,7 +109,7 @@ def test_variance_components_recover_a_data_draw_without_initialisation_noise():
 
 def test_variance_components_recover_initialisation_noise_without_a_data_draw():
     # seeds +-1: variance 2 across seeds; every replicate's seed-mean is the same
-    parts = noise.variance_components(_design([5.0, 5.0, 5.0], [-1.0, 1.0]))
+    parts = noise.variance_components(by_replicate(_design([5.0, 5.0, 5.0], [-1.0, 1.0])))
     row = parts.iloc[0]
     assert row["var_init"] == pytest.approx(2.0)
     assert row["var_data"] == 0 and row["share_data"] == 0

@@ -31,7 +31,6 @@ consistently better than SRNs", Table I's means; `effect_size`).  ``published_ve
 is what the published Table I says by the same rule where it can (no interval: the
 table has no runs).
 """
-import json
 import math
 import zlib
 
@@ -54,8 +53,8 @@ from reproduce.analysis.claims.rules import (
     Mechanism,
     result,
 )
-from reproduce.experiment.profiles import get_profile, grid_architectures, replicate_of
-from reproduce.store.selection import ok_runs
+from reproduce.experiment.profiles import get_profile, grid_architectures
+from reproduce.store.selection import ok_runs, replicate_column
 
 # The bootstraps' generator seed (with the claim's id): the same verdicts every time.
 SEED = 20150101
@@ -101,9 +100,7 @@ def paper_grid():
 def _runs_frame(runs):
     runs = ok_runs(runs)
     if "replicate" not in runs:
-        replicate = ([replicate_of(json.loads(text)) for text in runs["config"]]
-                     if "config" in runs else 0)
-        runs = runs.assign(replicate=replicate)
+        runs = runs.assign(replicate=replicate_column(runs) if "data_seed" in runs else 0)
     columns = list(RUN_COLUMNS) + (["reading"] if "reading" in runs else [])
     return runs[columns].reset_index(drop=True)
 

@@ -32,10 +32,6 @@ from reproduce.cli.options import (
     made_by,
     published_table,
 )
-from reproduce.store.files import replacing, together, write_text
-
-NOISE_FILES = ("noise_summary.csv", "noise_floor.csv", "noise_table1.csv",
-               "noise_components.csv")
 
 
 def configure(parser):
@@ -47,10 +43,10 @@ def configure(parser):
 
 
 def execute(args):
-    from reproduce.analysis import noise, table1
+    from reproduce.analysis import noise
     from reproduce.experiment.profiles import format_replicates, get_profile
     from reproduce.experiment.readings import get_reading
-    from reproduce.store.selection import ok_runs, replicates_in, select
+    from reproduce.store.selection import ok_runs, replicate_column, select
 
     try:
         reading = get_reading(args.reading)
@@ -59,76 +55,67 @@ def execute(args):
         raise UsageError(str(exc)) from None
     published = published_table(args)
     runs = select(load_runs(args), reading, profile, replicates=None)
-    held = replicates_in(runs)
+    replicates = _replicates(runs, reading, profile, args.replicates, db_label(args))
+    ok = ok_runs(runs[replicate_column(runs).isin(replicates).to_numpy()])
+    others = _other_tables(args.judge) if args.judge is not None else None
+    out = check_out_dir(args.out, names=noise.FILES)
+
+    floor = noise.study(ok, published, others)
+    extra = "" if args.judge is None else f" --judge {shlex.quote(str(args.judge))}"
+    args.replicates = replicates     # the command line in the files names them
+    source = (f"Reading `{reading.name}` ({reading.describe()}); {len(ok):,} runs of "
+              f"replicates {format_replicates(replicates)} of `{db_label(args)}`"
+              + (f", profile `{profile.name}`" if profile else "")
+              + f".  Made by {made_by('noise', args, reading, profile, extra)}.")
+    written = noise.write(floor, out, source)
+    print(floor.summary().to_string(index=False))
+    print("wrote " + ", ".join(map(str, written)))
+    return 0
+
+
+def _replicates(runs, reading, profile, asked, label):
+    """The replicates to compare: `asked` (``--replicates``), or every complete one the
+    runs hold; `UsageError` for a missing or incomplete replicate, or fewer than
+    `noise.MIN_REPLICATES`."""
+    from reproduce.analysis.noise import MIN_REPLICATES
+    from reproduce.experiment.profiles import format_replicates
+    from reproduce.store.selection import replicate_column
+
+    counts = replicate_column(runs).value_counts()
+    held = sorted(int(r) for r in counts.index)
     what = f"reading {reading.name}" + (f" and profile {profile.name}" if profile else "")
     if not held:
-        raise UsageError(f"{db_label(args)} has no runs of {what}")
-    counts = noise.replicate_column(runs).value_counts()
-    complete = [r for r in held if profile is None or counts.get(r, 0) >= profile.n_runs]
-    if args.replicates is None:
+        raise UsageError(f"{label} has no runs of {what}")
+    complete = [r for r in held if profile is None or counts[r] >= profile.n_runs]
+    if asked is None:
         wanted = complete            # by default, every complete replicate the runs hold
         partial = [r for r in held if r not in complete]
         if partial:
             print(f"left out replicate{'s' if len(partial) > 1 else ''} "
                   f"{format_replicates(partial)}: incomplete for profile {profile.name}")
     else:
-        wanted = list(args.replicates)
+        wanted = list(asked)
     missing = [r for r in wanted if r not in held]
     if missing:
-        raise UsageError(f"{db_label(args)} has no runs of {what} in replicate"
+        raise UsageError(f"{label} has no runs of {what} in replicate"
                          f"{'s' if len(missing) > 1 else ''} {format_replicates(missing)}; "
                          f"it holds replicates {format_replicates(held)}")
-    if len(wanted) < noise.MIN_REPLICATES:
-        raise UsageError(f"the noise floor needs at least {noise.MIN_REPLICATES} complete "
-                         f"replicates; {db_label(args)} holds {format_replicates(held)} of "
+    if len(wanted) < MIN_REPLICATES:
+        raise UsageError(f"the noise floor needs at least {MIN_REPLICATES} complete "
+                         f"replicates; {label} holds {format_replicates(held)} of "
                          f"{what}" + (f" ({format_replicates(complete) or 'none'} complete)"
                                       if profile is not None else "")
-                         + ("" if args.replicates is None
+                         + ("" if asked is None
                             else f" and --replicates names {format_replicates(wanted)}")
                          + " (sweep more with: reproduce sweep --replicates ...)")
-    short = {r: int(counts.get(r, 0)) for r in wanted if r not in complete}
+    short = [r for r in wanted if r not in complete]
     if short:
-        r, n = next(iter(short.items()))
-        raise UsageError(f"replicate {r} of {what} is incomplete ({n:,} of "
+        r = short[0]
+        raise UsageError(f"replicate {r} of {what} is incomplete ({int(counts[r]):,} of "
                          f"{profile.n_runs:,} runs); finish it with reproduce sweep "
                          f"--profile {profile.name} --reading {reading.name} "
                          f"--replicates {r}, or leave it out with --replicates")
-    runs = runs[noise.replicate_column(runs).isin(wanted).to_numpy()]
-    ok = ok_runs(runs)
-    others = _other_tables(args.judge) if args.judge is not None else None
-    out = check_out_dir(args.out, names=[*NOISE_FILES, "noise_readings.csv", "noise.md",
-                                         "noise_z.png"])
-
-    tables = noise.replicate_tables(ok)
-    floor = noise.pairwise_floor(tables)
-    stand = noise.published_against_floor(ok, published)
-    entries = noise.intervals(tables, table1.summarise(ok), published)
-    components = noise.variance_components(ok)
-    summary = noise.verdicts(stand)
-    judged = (noise.judge_readings(others, published, floor) if others is not None
-              else None)
-    args.replicates = tuple(wanted)
-    extra = "" if args.judge is None else f" --judge {shlex.quote(str(args.judge))}"
-    source = (f"Reading `{reading.name}` ({reading.describe()}); {len(ok):,} runs of "
-              f"replicates {format_replicates(wanted)} of `{db_label(args)}`"
-              + (f", profile `{profile.name}`" if profile else "")
-              + f".  Made by {made_by('noise', args, reading, profile, extra)}.")
-    frames = dict(zip(NOISE_FILES, (summary, stand.merge(floor, on=["scope", "measure"],
-                                                          suffixes=("", "_pairs")),
-                                    entries, components)))
-    if judged is not None:
-        frames["noise_readings.csv"] = judged
-    text = noise.to_markdown(floor, stand, entries, components, source, wanted, judged)
-    with together():               # every file of the floor changes together, or none
-        for name, frame in frames.items():
-            with replacing(out / name) as temporary:
-                frame.to_csv(temporary, index=False, float_format="%.4f")
-        write_text(out / "noise.md", text)
-        noise.plot_z(entries, out / "noise_z.png")
-    written = [out / name for name in frames] + [out / "noise.md", out / "noise_z.png"]
-    print(summary.to_string(index=False))
-    print("wrote " + ", ".join(map(str, written)))
-    return 0
+    return tuple(wanted)
 
 
 def _other_tables(folder):
