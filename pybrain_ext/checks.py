@@ -55,15 +55,16 @@ def check_number(name, value, kind=int, minimum=None, maximum=None, above=None):
     -------
     int or float
     """
-    allowed = describe(kind, minimum, maximum, above)
     wrong_type = (isinstance(value, (bool, np.bool_))
                   or not isinstance(value, numbers.Integral if kind is int else numbers.Real))
     if wrong_type:
-        raise ValueError(f"{name} must be {allowed}; got {value!r} ({type(value).__name__})")
+        raise ValueError(f"{name} must be {describe(kind, minimum, maximum, above)}; "
+                         f"got {value!r} ({type(value).__name__})")
     value = kind(value)
     if not math.isfinite(value) or (minimum is not None and value < minimum) or (
             maximum is not None and value > maximum) or (above is not None and value <= above):
-        raise ValueError(f"{name} must be {allowed}; got {value!r}")
+        raise ValueError(f"{name} must be {describe(kind, minimum, maximum, above)}; "
+                         f"got {value!r}")
     return value
 
 

@@ -14,8 +14,11 @@ compares the two paths itself, bit for bit, so ``test_batched_parity`` and
 against PyBrain's buffers) run on one path only (the default: compiled where numba
 is there), and so does a test marked ``default_engine_path``.
 
-Tests marked ``slow`` (kill -9, Ctrl-C, Dask, end to end) are left out by
-``make test-fast`` (``pytest -m "not slow"``); ``make test`` runs them all.
+Tests marked ``slow`` are left out by ``make test-fast`` (``pytest -m "not slow"``);
+``make test`` runs them all.  They are kill -9, Ctrl-C, Dask and end to end, the
+checks that start processes, and the repeats of a check that the fast lane runs once:
+the numpy path of the engine tests (when numba is there; without it the numpy path is
+the only one and runs in both lanes), and the longer cases of a parametrized check.
 
 Importing ``pybrain_ext`` here, before any test module, makes ``pybrain3`` importable
 whatever the order of a test module's imports (see ``pybrain_ext.compat``).
@@ -34,7 +37,13 @@ def pytest_generate_tests(metafunc):
     name = metafunc.module.__name__.rpartition(".")[2]
     if (name.startswith(ENGINE_TEST_MODULES) and name not in ONE_PATH_MODULES
             and not metafunc.definition.get_closest_marker("default_engine_path")):
-        metafunc.parametrize("engine_path", ["compiled", "numpy"], indirect=True)
+        # the fast lane runs the compiled path; the numpy path, proven the same bit for bit
+        # by test_batched_kernels, runs in `make test`
+        from pybrain_ext.batched import kernels
+        numpy_marks = pytest.mark.slow if kernels.AVAILABLE else ()
+        metafunc.parametrize("engine_path", ["compiled",
+                                             pytest.param("numpy", marks=numpy_marks)],
+                             indirect=True)
 
 
 @pytest.fixture(autouse=True)

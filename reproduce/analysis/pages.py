@@ -405,7 +405,7 @@ def readme_verdict(root, link, made_by):
                      f"replicates as our replicates lie from each other (MAE "
                      f"{overall['published_mae_mean']:.1f} against "
                      f"{overall['floor_mae_mean']:.1f} points): **{overall['verdict']}** "
-                     f"(p {number(overall['p_value'], '.3f')}).")
+                     f"(p {_p_text(overall['p_value'])}).")
     profiles = sorted({f.parent.name for f in folders})
     lines += ["", "Our replicates are of the "
               + ", ".join(f"`{p}` grid ({PROFILES[p].description})" for p in profiles)
@@ -482,3 +482,8 @@ def results_page(root, link, made_by, published=None):
                          f"{SENSITIVITY_CSV}")
     lines = header(results) + [line for section in sections for line in section]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _p_text(p):
+    """A p-value as the pages print it: three decimals, ``< 0.001`` below that."""
+    return "< 0.001" if p < 0.001 else number(p, ".3f")

@@ -151,7 +151,7 @@ class RunConfig:
     def to_json(self):
         """Canonical JSON: sorted keys, no spaces, floats as Python's repr; the
         `CHOICES` fields only where they differ from their defaults."""
-        data = asdict(self)
+        data = {f.name: getattr(self, f.name) for f in fields(self)}   # every field a scalar
         for name in CHOICES:
             if data[name] == _DEFAULTS[name]:
                 del data[name]

@@ -4,6 +4,8 @@ import pytest
 from bench import engines
 
 
+@pytest.mark.slow                    # PyBrain and both engine paths, seconds each
+@pytest.mark.default_engine_path     # the benchmark times both paths itself
 def test_benchmark_prints_a_row_per_configuration(capsys):
     assert engines.main(["--cells", "tanh", "--hidden", "3", "--layers", "1", "2",
                          "--models", "1", "4", "--repeats", "1", "--epochs", "2",

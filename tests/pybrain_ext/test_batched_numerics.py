@@ -132,6 +132,7 @@ SCRIPT = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow                    # three processes
 @pytest.mark.default_engine_path     # its processes run the default path whatever the test's
 def test_results_do_not_depend_on_the_blas_thread_count():
     digests = set()

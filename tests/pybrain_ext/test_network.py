@@ -77,8 +77,9 @@ def near_output_dataset(net, rng, n_seq=2, length=4):
     return ds
 
 
-@pytest.mark.parametrize("case", [    # three layers: the longest checks, `make test` only
-    pytest.param(c, marks=pytest.mark.slow if c[1] == 3 else ()) for c in CASES], ids=case_id)
+@pytest.mark.parametrize("case", [    # the fast lane: one layer, and two with both skips
+    pytest.param(c, marks=() if c[1] == 1 or c[1:] == (2, "both") else pytest.mark.slow)
+    for c in CASES], ids=case_id)
 def test_pybrain_gradient_check(case):
     """PyBrain's gradient check: its analytic derivatives against its own
     central differences (``BackpropTrainer._checkGradient``, which

@@ -25,6 +25,7 @@ def test_paper_profile_is_the_protocol_grid():
     assert paper.describe().endswith("= 40,500 runs")
 
 
+@pytest.mark.slow                    # 40,500 keys
 def test_paper_profile_expands_to_40500_distinct_runs():
     configs = get_profile("paper").configs()
     assert len(configs) == 40_500

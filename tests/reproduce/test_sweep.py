@@ -38,9 +38,10 @@ OUTCOME = ["key", "config", "status", "error", "test_error", "training_error",
            "validation_error", "epochs", "stop_reason", "engine", "versions"]
 
 
-# The interrupted sweeps train longer than smoke's 5 epochs, so that a signal sent
-# once the first run is stored finds the others still running.
-SLOW = ("--max-epochs", 40)
+# The interrupted sweeps train longer than smoke's 5 epochs, one run at a time on PyBrain:
+# about 1 s (tanh) to 4 s (LSTM) of CPU a run, so that a signal sent once the first run is
+# stored finds the other seven still to run.
+SLOW = ("--max-epochs", 15)
 SLOW_KEYS = {c.key for c in dataclasses.replace(SMOKE, max_epochs=SLOW[1]).configs()}
 
 

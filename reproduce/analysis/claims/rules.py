@@ -885,13 +885,15 @@ class SeedShare:
         sampler = TwoStage(configs["replicate"].to_numpy(), codes)
 
         def statistic(W):
-            total = np.add.reduceat(W, starts, axis=1)                   # (b, strata)
-            within = np.add.reduceat(W * v, starts, axis=1) / total
-            mean = np.add.reduceat(W * m, starts, axis=1) / total
-            between = np.maximum(np.add.reduceat(W * m * m, starts, axis=1) / total
-                                 - mean ** 2, 0)
+            # NaN for a stratum that a draw left out (a replicate not drawn: weight 0) or
+            # that has no spread; the median is over the others
             with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)     # a stratum of no spread
+                warnings.simplefilter("ignore", RuntimeWarning)
+                total = np.add.reduceat(W, starts, axis=1)               # (b, strata)
+                within = np.add.reduceat(W * v, starts, axis=1) / total
+                mean = np.add.reduceat(W * m, starts, axis=1) / total
+                between = np.maximum(np.add.reduceat(W * m * m, starts, axis=1) / total
+                                     - mean ** 2, 0)
                 return np.nanmedian(within / (within + between), axis=1)
         point, draws = _bootstrap(sampler, statistic, ev, rng)
         low, high = interval(draws)
