@@ -34,14 +34,18 @@ $(STAMP):
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-# everything (CI runs this); test-fast leaves out the tests marked slow (kill -9,
-# Ctrl-C, Dask, end to end) and runs the rest on two processes (pytest-xdist; a test
-# module stays on one, so its module fixtures and cached references are made once)
+# everything (CI runs this), on two processes (pytest-xdist; a test module stays on one,
+# so its module fixtures and cached references are made once); test-fast leaves out the
+# tests marked slow (kill -9, Ctrl-C, Dask, end to end, processes, repeats of a check:
+# tests/conftest.py).  TEST_WORKERS=0 runs in this process alone.
+TEST_WORKERS ?= 2
+PYTEST := $(PY) -m pytest -q $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadscope)
+
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PYTEST)
 
 test-fast: $(STAMP)
-	$(PY) -m pytest -q -m "not slow" -n 2 --dist loadscope
+	$(PYTEST) -m "not slow"
 
 # lint and import order (the suite runs it too: tests/test_hygiene.py)
 lint: $(STAMP)
