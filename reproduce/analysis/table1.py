@@ -61,7 +61,8 @@ def expected_counts(profile_names, replicates=(0,)):
     configs = {}
     for name in profile_names:
         if name in PROFILES:
-            configs.update((c.key, c) for c in PROFILES[name].configs())
+            grid = PROFILES[name]
+            configs.update(zip(grid.keys(), grid.configs()))
     counts = {}
     for config in configs.values():
         cell = (config.variant_id, config.cell)

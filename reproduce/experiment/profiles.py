@@ -25,6 +25,7 @@ of `RunConfig` keeps the protocol's default (``max_epochs`` may be lowered, as
 produce keys the paper profile shares, so a ``quick`` sweep into a store is
 the first part of a ``paper`` sweep into the same store.
 """
+import functools
 import re
 from dataclasses import dataclass
 
@@ -126,22 +127,11 @@ class Profile:
         """The profile's `RunConfig`s under `reading` (a `reproduce.experiment.readings.Reading`;
         None: stated) in `replicate` (module docstring): variant, cell, architecture,
         width, delta0, seed order."""
-        settings = {"max_epochs": self.max_epochs, "data_seed": DATA_SEED + replicate}
-        settings.update(reading.settings if reading is not None else ())
-        out = []
-        for variant_id in self.variants:
-            variant = tasks.parse_variant(variant_id)
-            for cell in self.cells:
-                for layers, skip in self.architectures:
-                    for hidden in self.widths:
-                        for delta0 in self.delta0:
-                            for seed in self.seeds_of(replicate):
-                                out.append(RunConfig(
-                                    task=variant.task, k=variant.k,
-                                    steps_back=variant.steps_back, cell=cell, layers=layers,
-                                    hidden=hidden, skip=skip, delta0=delta0, seed=seed,
-                                    **settings))
-        return out
+        return list(_grid(self, _settings(reading), replicate))
+
+    def keys(self, reading=None, replicate=0):
+        """The keys of `configs`, in their order (a tuple), to select a grid's runs by."""
+        return _grid_keys(self, _settings(reading), replicate)
 
     def describe(self, reading=None):
         """The counts, as printed before a sweep."""
@@ -154,6 +144,37 @@ class Profile:
                 f" x {n(len(self.seeds), 'seed')} = {n(self.n_runs, 'run')}"
                 + ("" if self.max_epochs == MAX_EPOCHS else f" (max_epochs {self.max_epochs})")
                 + ("" if reading is None else f"; reading {reading.name}: {reading.describe()}"))
+
+
+# A grid's RunConfigs (each checks its values) and their keys take seconds for `paper`;
+# selecting runs asks for them again and again, so the last few are kept (a `paper` grid
+# of RunConfigs is some 20 MB, its keys 5).
+def _settings(reading):
+    return reading.settings if reading is not None else ()     # None: stated
+
+
+@functools.lru_cache(maxsize=2)
+def _grid(profile, reading_settings, replicate):
+    settings = {"max_epochs": profile.max_epochs, "data_seed": DATA_SEED + replicate}
+    settings.update(reading_settings)
+    out = []
+    for variant_id in profile.variants:
+        variant = tasks.parse_variant(variant_id)
+        for cell in profile.cells:
+            for layers, skip in profile.architectures:
+                for hidden in profile.widths:
+                    for delta0 in profile.delta0:
+                        for seed in profile.seeds_of(replicate):
+                            out.append(RunConfig(
+                                task=variant.task, k=variant.k, steps_back=variant.steps_back,
+                                cell=cell, layers=layers, hidden=hidden, skip=skip,
+                                delta0=delta0, seed=seed, **settings))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=8)
+def _grid_keys(profile, reading_settings, replicate):
+    return tuple(config.key for config in _grid(profile, reading_settings, replicate))
 
 
 _ALL_VARIANTS = tuple(v.id for v in tasks.variants())

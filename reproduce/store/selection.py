@@ -14,16 +14,16 @@ def select(runs, reading, profile=None, replicates=(0,)):
     """The rows of `runs` (store rows or `runs_csv.read`) that are runs of `reading` in
     `replicates` (`reproduce.experiment.profiles`; None: every replicate) -- and, given a
     `Profile`, of that profile under it."""
+    if profile is not None:
+        # a key is its configuration: the grid's keys select its runs of the reading
+        present = replicates_in(runs) if replicates is None else replicates
+        keys = set().union(*(profile.keys(reading, r) for r in present))
+        return runs.loc[runs["key"].isin(keys).to_numpy(dtype=bool)]
     configs = [json.loads(text) for text in runs["config"]]
     keep = np.array([reading.matches(c) and (replicates is None
                                              or replicate_of(c) in replicates)
                      for c in configs], dtype=bool)
-    runs = runs.loc[keep]          # a mask, not a Series: an empty frame stays a frame
-    if profile is not None:
-        present = sorted({replicate_of(c) for c, k in zip(configs, keep) if k})
-        keys = {c.key for r in present for c in profile.configs(reading, r)}
-        runs = runs.loc[runs["key"].isin(keys).to_numpy(dtype=bool)]
-    return runs
+    return runs.loc[keep]          # a mask, not a Series: an empty frame stays a frame
 
 
 def replicate_column(runs):
