@@ -6,6 +6,7 @@ from pybrain_ext.protocol import MAX_EPOCHS
 from reproduce.experiment import protocol
 from reproduce.experiment.config import RunConfig
 from reproduce.experiment.profiles import PROFILES, Profile, get_profile, grid_architectures
+from reproduce.experiment.readings import get_reading
 
 
 def test_paper_profile_is_the_protocol_grid():
@@ -102,3 +103,13 @@ def test_a_reading_gives_other_keys():
     assert smoke.configs(get_reading("stated")) == smoke.configs()
     assert "reading var0.01+zero-target" in smoke.describe(reading)
     assert "reading" not in smoke.describe()
+
+
+def test_keys_are_the_configurations_keys_in_their_order():
+    smoke = get_profile("smoke")
+    reading = get_reading("var0.09+cap4")
+    for replicate in (0, 2):
+        assert smoke.keys(reading, replicate) == tuple(
+            c.key for c in smoke.configs(reading, replicate))
+    assert smoke.keys() != smoke.keys(reading)
+    assert smoke.configs(reading) is not smoke.configs(reading)     # a list of one's own
