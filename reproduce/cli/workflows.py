@@ -94,7 +94,7 @@ def local_workers(requested, configs, engine, batch_size):
 
 
 def _sweep(execution, profile, reading, db, store, replicates):
-    configs = [c for r in replicates for c in profile.configs(reading, r)]
+    configs = _configs(profile, reading, replicates)
     keys = {c.key for c in configs}
     batch_size = execution.batch_size or BATCH_SIZE
     n_workers = (None if execution.scheduler else
