@@ -289,3 +289,44 @@ def test_a_store_without_the_leases_table_opens_and_its_rows_do_not_change(tmp_p
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 1
     conn.close()
     check(path)                                  # as older code checks it: still a store
+
+
+def _runs_file(path, configs):
+    """A runs.csv.gz of one ok run per configuration (rows in the given order)."""
+    from dataclasses import asdict
+
+    from reproduce.store import runs_csv
+    rows = [dict(key=c.key, variant=c.variant_id, **asdict(c), status="ok", test_error=1.0,
+                 training_error=0.1, validation_error=0.2, epochs=7,
+                 stop_reason="validation rose", engine="batched") for c in configs]
+    runs_csv.write(pd.DataFrame(rows, columns=runs_csv.COLUMNS), path)
+    return path
+
+
+def test_a_runs_file_gives_each_row_its_configs_own_json(tmp_path):
+    from reproduce.store import runs_csv
+    configs = [_config(seed=seed, data_seed=data_seed, cell=cell, untargeted=untargeted)
+               for seed in (0, 3) for data_seed in (0, 2) for cell in ("tanh", "gru")
+               for untargeted in ("masked", "class0_target")]
+    runs = runs_csv.read(_runs_file(tmp_path / "runs.csv.gz", configs))
+    by_key = dict(zip(runs["key"], runs["config"]))
+    assert by_key == {c.key: c.to_json() for c in configs}
+    runs_csv.check_keys(runs)
+
+
+@pytest.mark.parametrize("bad, line", [
+    ({"seed": {3: -1}}, 5),                       # the seeds are checked on their own
+    ({"seed": {3: -1}, "cell": {1: "cnn"}}, 3),   # the first bad line, whatever is bad
+    ({"data_seed": {2: 1.5}}, 2),                 # a float column: its first value is refused
+])
+def test_a_runs_file_row_that_is_no_configuration_is_named_by_its_line(tmp_path, bad, line):
+    from reproduce.store import runs_csv
+    path = _runs_file(tmp_path / "runs.csv.gz", [_config(seed=s) for s in range(5)])
+    frame = runs_csv.read(path).drop(columns="config")
+    for column, values in bad.items():
+        for row, value in values.items():
+            frame[column] = frame[column].astype(object)
+            frame.loc[row, column] = value
+    runs_csv.write(frame, path)
+    with pytest.raises(ValueError, match=rf"runs.csv.gz, line {line}: not a configuration"):
+        runs_csv.read(path)
