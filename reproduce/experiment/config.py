@@ -8,6 +8,7 @@ so the same configuration is recognised in any process and never run twice.
                     skip="both", delta0=0.1, seed=0)
     cfg.key  # 'c0ffee...'
 """
+import copy
 import hashlib
 import json
 import platform
@@ -105,8 +106,7 @@ class RunConfig:
                                                   self.skip)
         object.__setattr__(self, "layers", layers)
         object.__setattr__(self, "hidden", hidden)
-        set_checked(self, "seed", int, minimum=0)
-        set_checked(self, "data_seed", int, minimum=0)
+        self._check_seeds()          # alone: nothing else depends on them (`with_seeds`)
         set_checked(self, "init_variance", float, above=0)
         for name, allowed in CHOICES.items():
             if getattr(self, name) not in allowed:
@@ -118,6 +118,24 @@ class RunConfig:
         settings = self.rprop()  # checks the training settings
         for name in (f.name for f in fields(RPropSettings)):
             object.__setattr__(self, name, getattr(settings, name))
+
+    def _check_seeds(self):
+        set_checked(self, "seed", int, minimum=0)
+        set_checked(self, "data_seed", int, minimum=0)
+
+    def with_seeds(self, seed=None, data_seed=None):
+        """This configuration with another ``seed`` and/or ``data_seed`` (None: the same).
+
+        As `dataclasses.replace`, but only the seeds are checked again, since nothing
+        else in a RunConfig depends on them: a grid or a runs file makes thousands of
+        configurations that differ only in their seeds.
+        """
+        other = copy.copy(self)
+        for name, value in (("seed", seed), ("data_seed", data_seed)):
+            if value is not None:
+                object.__setattr__(other, name, value)
+        other._check_seeds()
+        return other
 
     @property
     def variant(self):

@@ -164,11 +164,12 @@ def _grid(profile, reading_settings, replicate):
             for layers, skip in profile.architectures:
                 for hidden in profile.widths:
                     for delta0 in profile.delta0:
-                        for seed in profile.seeds_of(replicate):
-                            out.append(RunConfig(
-                                task=variant.task, k=variant.k, steps_back=variant.steps_back,
-                                cell=cell, layers=layers, hidden=hidden, skip=skip,
-                                delta0=delta0, seed=seed, **settings))
+                        config = RunConfig(
+                            task=variant.task, k=variant.k, steps_back=variant.steps_back,
+                            cell=cell, layers=layers, hidden=hidden, skip=skip,
+                            delta0=delta0, **settings)
+                        out.extend(config.with_seeds(seed)
+                                   for seed in profile.seeds_of(replicate))
     return tuple(out)
 
 

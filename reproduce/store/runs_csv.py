@@ -13,7 +13,6 @@ reader without the store, tabulates from::
 import dataclasses
 import gzip
 import io
-import json
 
 import pandas as pd
 
@@ -83,41 +82,26 @@ def _check_values(frame, path):
                          f"not one of {', '.join(STATUSES)}")
 
 
-# A run's two seeds change nothing else in its RunConfig (each is checked alone: an
-# int >= 0), so a RunConfig is made once per configuration up to its seeds, and each
-# row's JSON is that configuration's with the row's seeds written in.
 SEED_FIELDS = ("seed", "data_seed")
 
 
 def _config_texts(frame, path):
     """Each row's canonical JSON, ``RunConfig(**row).to_json()``; ValueError naming the
-    first row that is not a configuration."""
+    first row that is not a configuration.  A RunConfig is made once per configuration
+    up to its seeds (`RunConfig.with_seeds` gives each row's)."""
     names = [*(name for name in CONFIG_FIELDS if name not in SEED_FIELDS), *SEED_FIELDS]
-    bases = {}
+    configs = {}
     texts = []
     for line, row in enumerate(frame[names].itertuples(index=False, name=None), 2):
-        seed, data_seed = row[-2:]
-        base = bases.get(row[:-2])
-        if base is None or not (_plain_seed(seed) and _plain_seed(data_seed)):
-            base = bases[row[:-2]] = json.loads(_config_json(dict(zip(names, row)),
-                                                             f"{path}, line {line}"))
-        texts.append(json.dumps({**base, "seed": seed, "data_seed": data_seed},
-                                sort_keys=True, separators=(",", ":")))
+        try:
+            config = configs.get(row[:-2])
+            if config is None:
+                values = {k: None if pd.isna(v) else v for k, v in zip(names, row)}
+                config = configs[row[:-2]] = RunConfig(**values)
+            texts.append(config.with_seeds(*row[-2:]).to_json())
+        except (ValueError, TypeError) as exc:
+            raise ValueError(f"{path}, line {line}: not a configuration ({exc})") from None
     return texts
-
-
-def _plain_seed(value):
-    return type(value) is int and value >= 0
-
-
-def _config_json(values, where):
-    """``RunConfig(**values).to_json()``, missing values as None; ValueError naming `where`."""
-    data = {k: (None if pd.isna(v) else v.item() if hasattr(v, "item") else v)
-            for k, v in values.items()}
-    try:
-        return RunConfig(**data).to_json()
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"{where}: not a configuration ({exc})") from None
 
 
 def load(path):

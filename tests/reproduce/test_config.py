@@ -1,6 +1,8 @@
 """RunConfig: validation, canonical JSON and the run key."""
+import dataclasses
 import json
 
+import numpy as np
 import pytest
 
 from pybrain_ext.protocol import ETAPLUS, MAX_EPOCHS
@@ -76,3 +78,27 @@ def test_result_checks_its_reason_and_engine():
         RunResult(**ok | dict(stop_reason="bored"))
     with pytest.raises(ValueError):
         RunResult(**ok | dict(engine="tpu"))
+
+
+@pytest.mark.parametrize("seeds", [dict(seed=4), dict(data_seed=2), dict(seed=1, data_seed=3)])
+def test_with_seeds_is_replace_checking_only_the_seeds(seeds):
+    config = RunConfig(task="svb", k=3, cell="gru", layers=2, hidden=5, skip="both",
+                       init_variance=0.09, untargeted="class0_target")
+    moved = config.with_seeds(**{k: np.int64(v) for k, v in seeds.items()})
+    assert moved == dataclasses.replace(config, **seeds)
+    assert moved.to_json() == dataclasses.replace(config, **seeds).to_json()
+    assert type(moved.seed) is int and type(moved.data_seed) is int
+    assert config.seed == 0 and config.data_seed == 0               # the original stays
+
+
+@pytest.mark.parametrize("seeds, message", [
+    (dict(seed=-1), "seed must be an int >= 0; got -1"),
+    (dict(data_seed=1.0), "data_seed must be an int >= 0; got 1.0 (float)"),
+    (dict(seed=True), "seed must be an int >= 0; got True (bool)"),
+])
+def test_with_seeds_refuses_what_the_constructor_refuses(seeds, message):
+    config = RunConfig(task="svb", k=3, cell="gru", layers=1, hidden=5)
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        config.with_seeds(**seeds)
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        RunConfig(task="svb", k=3, cell="gru", layers=1, hidden=5, **seeds)
