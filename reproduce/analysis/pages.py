@@ -384,13 +384,14 @@ SECTIONS = (header, paper_agreement, sensitivity_study, claims_summary, claims_a
 README_BEGIN = "<!-- noise-floor verdict: begin (written by `reproduce pages`) -->"
 README_END = "<!-- noise-floor verdict: end -->"
 README_READINGS = ("stated", "var0.09+cap50", "var0.01+cap50")   # shown per task, if judged
+README_MAX_NAMED = 40      # published entries outside our intervals named in the README
 
 
 def readme_verdict(root, link, made_by):
     """The README's "Does it reproduce?" block: per results folder with a noise floor, the
-    verdict overall and per task, the main readings judged against the first folder's
-    floor, and the published mean entries outside our intervals -- every number read from
-    the folders' ``noise_*.csv``."""
+    verdict overall and per task, the main readings without a floor of their own judged
+    against the first folder's, and the published mean entries outside our intervals --
+    every number read from the folders' ``noise_*.csv``."""
     results = Results(Path(root), link, made_by, pd.DataFrame())
     folders = results.with_file(NOISE_CSV)
     lines = [README_BEGIN]
@@ -417,9 +418,10 @@ def readme_verdict(root, link, made_by):
             + [_verdict_cell(sm.loc[t, "ratio"], sm.loc[t, "verdict"]) if t in sm.index
                else "–" for t in tasks_] for f, sm in summaries.items()]
     first = folders[0]
+    own = {f.name for f in folders}     # a reading with a floor of its own is judged by it
     if (first / "noise_readings.csv").is_file():
         judged = read_csv(first / "noise_readings.csv")
-        for reading in README_READINGS:
+        for reading in (r for r in README_READINGS if r not in own):
             part = judged[judged["reading"] == reading].set_index("scope")
             if len(part):
                 rows.append([f"{reading} (replicate 0) vs published, {first.name}'s floor"] + [
@@ -433,6 +435,8 @@ def readme_verdict(root, link, made_by):
         outside = means[means["outside"]]
         names = ", ".join(f"{v} {CELL_TITLES.get(c, c)}"
                           for v, c in zip(outside["variant"], outside["cell"]))
+        if len(outside) > README_MAX_NAMED:
+            names = f"listed in [noise.md]({results.href(folder / 'noise.md')})"
         lines.append(f"- Published means outside our 95 % prediction intervals, "
                      f"{results.label(folder)} ({len(outside)} of "
                      f"{int(means['published'].notna().sum())}): {names or 'none'}.")

@@ -71,9 +71,10 @@ def test_bad_input_exits_2_in_one_line(tmp_path, capsys):
     assert not (tmp_path / "out").exists()
 
 
-def test_the_readme_verdict_is_written_between_its_markers_from_the_noise_files(tmp_path):
-    from reproduce.analysis import pages
-    folder = tmp_path / "results" / "quick" / "var0.09+cap50"
+def noise_folder(root, reading, outside=(True, False)):
+    """``root/quick/<reading>/`` with the noise files the README block reads: a floor of
+    ratio 3.0 overall and 1.0667 on FDR; one published mean entry per item of `outside`."""
+    folder = root / "quick" / reading
     folder.mkdir(parents=True)
     pd.DataFrame({"scope": ["all", "fdr"], "floor_mae_mean": [2.0, 1.5],
                   "floor_range": ["1.9-2.1", "1.4-1.6"], "published_mae_mean": [6.0, 1.6],
@@ -81,9 +82,17 @@ def test_the_readme_verdict_is_written_between_its_markers_from_the_noise_files(
                   "p_value": [0.001, 0.4],
                   "verdict": ["outside the noise", "within the noise"]}).to_csv(
         folder / "noise_summary.csv", index=False)
-    pd.DataFrame({"variant": ["fdr-n3-k3", "fdr-n3-k3"], "cell": ["sigmoid", "gru"],
-                  "statistic": ["mean", "mean"], "published": [10.0, 20.0],
-                  "outside": [True, False]}).to_csv(folder / "noise_table1.csv", index=False)
+    cells = ["sigmoid", "gru", "lstm", "tanh", "relu"]
+    pd.DataFrame({"variant": [f"fdr-n3-k{3 + i // 5}" for i in range(len(outside))],
+                  "cell": [cells[i % 5] for i in range(len(outside))],
+                  "statistic": "mean", "published": 10.0,
+                  "outside": list(outside)}).to_csv(folder / "noise_table1.csv", index=False)
+    return folder
+
+
+def test_the_readme_verdict_is_written_between_its_markers_from_the_noise_files(tmp_path):
+    from reproduce.analysis import pages
+    noise_folder(tmp_path / "results", "var0.09+cap50")
     readme = tmp_path / "README.md"
     readme.write_text(f"intro\n{pages.README_BEGIN}\nold\n{pages.README_END}\nrest\n")
     status = main(["pages", "--results", str(tmp_path / "results"),
@@ -97,3 +106,20 @@ def test_the_readme_verdict_is_written_between_its_markers_from_the_noise_files(
     readme.write_text("no markers\n")
     assert main(["pages", "--results", str(tmp_path / "results"),
                  "--out", str(tmp_path / "docs")]) == 2
+
+
+def test_the_readme_judges_a_reading_by_its_own_floor_and_links_long_lists(tmp_path):
+    from reproduce.analysis import pages
+    results = tmp_path / "results"
+    noise_folder(results, "stated", outside=[True] * (pages.README_MAX_NAMED + 1))
+    noise_folder(results, "var0.09+cap50")
+    pd.DataFrame({"reading": ["stated", "var0.01+cap50"], "scope": "fdr", "ratio": [9.0, 4.0],
+                  "verdict": "outside the noise"}).to_csv(
+        results / "quick" / "stated" / "noise_readings.csv", index=False)
+    text = pages.readme_verdict(results, "results", "made by")
+    assert "published vs quick/stated" in text and "published vs quick/var0.09+cap50" in text
+    assert "var0.01+cap50 (replicate 0) vs published, stated's floor | **4.0x** |" in text
+    assert "stated (replicate 0)" not in text and "9.0x" not in text   # it has its own floor
+    assert (f"quick/stated ({pages.README_MAX_NAMED + 1} of {pages.README_MAX_NAMED + 1}): "
+            "listed in [noise.md](results/quick/stated/noise.md).") in text
+    assert "quick/var0.09+cap50 (1 of 2): fdr-n3-k3 sig." in text
