@@ -2,6 +2,7 @@
 
     lines = table(["reading", "MAE"], [["stated", number(14.66, ".1f")]], right=[1])
     number(float("nan"))            # '–': a missing value
+    p_value(0.0004)                 # '< 0.001'
 """
 import math
 import numbers
@@ -23,6 +24,14 @@ def number(value, spec=None):
     if float(value).is_integer():
         return f"{int(value):,}"
     return f"{value:,.1f}" if abs(value) >= 100 else f"{value:.3g}"
+
+
+def p_value(p):
+    """A p-value as every page prints it: three decimals, ``< 0.001`` below that, ``–``
+    when missing."""
+    if p is None or math.isnan(p):
+        return "–"
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
 def cell(text):

@@ -64,6 +64,7 @@ from scipy import stats
 
 import tasks
 from reproduce.analysis import sensitivity, table1
+from reproduce.analysis.markdown import p_value
 from reproduce.analysis.style import CELL_TITLES, TASK_TITLES, ordered_cells, ordered_tasks
 from reproduce.analysis.table1 import STATISTICS
 from reproduce.experiment.profiles import format_replicates
@@ -415,7 +416,7 @@ def to_markdown(floor, stand, entries, components, source="", replicates=(), jud
     for row in verdicts(stand).itertuples():
         lines.append(f"| {_scope_title(row.scope)} | {row.floor_mae_mean:.2f} "
                      f"({row.floor_range}) | {row.published_mae_mean:.2f} | {row.ratio:.1f} | "
-                     f"{_fmt_rank(row.rank)} of {row.replicates + 1} | {_fmt_p(row.p_value)} | "
+                     f"{_fmt_rank(row.rank)} of {row.replicates + 1} | {p_value(row.p_value)} | "
                      f"**{row.verdict}** |")
     lines += ["", "## Every measure, overall and per task", "",
               "Pairs: every pair of replicates, one as ours and one as published (mean and "
@@ -433,7 +434,7 @@ def to_markdown(floor, stand, entries, components, source="", replicates=(), jud
             f"{_f(row.published, digits + 1)} | "
             f"{_f(row.replicate_vs_published_min, digits)}-"
             f"{_f(row.replicate_vs_published_max, digits)} | {_fmt_rank(row.rank)} | "
-            f"{_fmt_p(row.p_value)} |")
+            f"{p_value(row.p_value)} |")
     outside = entries[entries["outside"]]
     lines += ["", f"## Published entries outside our {int(LEVEL * 100)} % prediction "
               "intervals", "",
@@ -490,10 +491,6 @@ def _scope_title(scope):
 
 def _fmt_rank(rank):
     return "–" if rank is None or (isinstance(rank, float) and math.isnan(rank)) else f"{rank:.0f}"
-
-
-def _fmt_p(p):
-    return "–" if math.isnan(p) else ("<0.001" if p < 0.001 else f"{p:.3f}")
 
 
 def _f(value, digits):

@@ -36,7 +36,7 @@ from pathlib import Path
 import pandas as pd
 
 from reproduce.analysis import anova, claims, generalise, sensitivity, table1
-from reproduce.analysis.markdown import number, table
+from reproduce.analysis.markdown import number, p_value, table
 from reproduce.analysis.style import CELL_TITLES, TASK_TITLES
 from reproduce.experiment.profiles import PROFILES
 from reproduce.experiment.protocol import TABLE1_AGREEMENT_POINTS, TABLE1_CELL_ORDER
@@ -406,7 +406,7 @@ def readme_verdict(root, link, made_by):
                      f"replicates as our replicates lie from each other (MAE "
                      f"{overall['published_mae_mean']:.1f} against "
                      f"{overall['floor_mae_mean']:.1f} points): **{overall['verdict']}** "
-                     f"(p {_p_text(overall['p_value'])}).")
+                     f"(p {p_value(overall['p_value'])}).")
     profiles = sorted({f.parent.name for f in folders})
     lines += ["", "Our replicates are of the "
               + ", ".join(f"`{p}` grid ({PROFILES[p].description})" for p in profiles)
@@ -488,6 +488,3 @@ def results_page(root, link, made_by, published=None):
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _p_text(p):
-    """A p-value as the pages print it: three decimals, ``< 0.001`` below that."""
-    return "< 0.001" if p < 0.001 else number(p, ".3f")

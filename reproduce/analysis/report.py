@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from reproduce.analysis import anova, claims, curves, generalise, sensitivity, style, table1
+from reproduce.analysis.markdown import p_value
 from reproduce.experiment.protocol import TABLE1_CELL_ORDER
 from reproduce.store.files import replacing, save_figure
 from reproduce.store.selection import ok_runs
@@ -224,7 +225,7 @@ def _section_noise(directory, command):
               "| scope | floor (mean, range) | published | ratio | p | verdict |",
               "|---|---:|---:|---:|---:|---|"]
     lines += [f"| {row.scope} | {row.floor_mae_mean:.2f} ({row.floor_range}) | "
-              f"{row.published_mae_mean:.2f} | {row.ratio:.1f} | {row.p_value:.3f} | "
+              f"{row.published_mae_mean:.2f} | {row.ratio:.1f} | {p_value(row.p_value)} | "
               f"{row.verdict} |" for row in summary.itertuples()]
     lines += ["", "Every measure, the published entries outside our prediction intervals and "
               "where each entry's variance comes from: [noise.md](noise.md).", ""]

@@ -123,3 +123,9 @@ def test_the_readme_judges_a_reading_by_its_own_floor_and_links_long_lists(tmp_p
     assert (f"quick/stated ({pages.README_MAX_NAMED + 1} of {pages.README_MAX_NAMED + 1}): "
             "listed in [noise.md](results/quick/stated/noise.md).") in text
     assert "quick/var0.09+cap50 (1 of 2): fdr-n3-k3 sig." in text
+
+
+def test_p_values_print_alike_on_every_page():
+    from reproduce.analysis.markdown import p_value
+    assert [p_value(p) for p in (0.0004, 0.001, 0.0512, float("nan"))] == \
+        ["< 0.001", "0.001", "0.051", "–"]
