@@ -408,9 +408,10 @@ def readme_verdict(root, link, made_by):
                      f"{overall['floor_mae_mean']:.1f} points): **{overall['verdict']}** "
                      f"(p {p_value(overall['p_value'])}).")
     profiles = sorted({f.parent.name for f in folders})
-    lines += ["", "Our replicates are of the "
-              + ", ".join(f"`{p}` grid ({PROFILES[p].description})" for p in profiles)
-              + ("" if profiles == [PAPER] else "; where that is not the paper's grid, part of "
+    lines += ["", "The grids replicated: "
+              + " and ".join(f"`{p}` ({PROFILES[p].n_runs:,} runs a replicate)"
+                             for p in profiles)
+              + ("" if profiles == [PAPER] else ". On a grid other than the paper's, part of "
                  "the distance may be the grid's") + ". Per task, the MAE of the means as a "
               "multiple of the floor; bold where outside the noise (p < 0.05):", ""]
     tasks_ = [t for t in next(iter(summaries.values())).index if t != "all"]
