@@ -37,9 +37,15 @@ def by_replicate(runs):
     return {int(r): group for r, group in runs.groupby(replicate_column(runs), sort=True)}
 
 
+def replicate_counts(runs):
+    """``{replicate: number of rows of runs in it}``, in replicate order."""
+    counts = replicate_column(runs).value_counts()
+    return {int(r): int(counts[r]) for r in sorted(counts.index)}
+
+
 def replicates_in(runs):
     """The replicates that rows of `runs` belong to, sorted."""
-    return sorted(int(r) for r in replicate_column(runs).unique())
+    return list(replicate_counts(runs))
 
 
 def ok_runs(runs):

@@ -21,7 +21,7 @@ from reproduce.experiment.profiles import (
     replicate_of,
 )
 from reproduce.store import runs_csv
-from reproduce.store.selection import by_replicate
+from reproduce.store.selection import by_replicate, replicate_counts, replicates_in
 
 SMOKE = get_profile("smoke")
 
@@ -240,3 +240,11 @@ def test_the_report_shows_the_noise_floor_of_its_folder(three):
     for row in summary.itertuples():
         assert f"| {row.scope} | {row.floor_mae_mean:.2f} ({row.floor_range}) |" in section
     assert "![z of the published entries" in section
+
+
+def test_runs_are_counted_per_replicate_by_their_data_seed():
+    design = _design([0.0, 1.0, 2.0], [0.0, 0.0, 0.0])
+    design = design[~((design["data_seed"] == 1) & (design["hidden"] == 5))]   # 1 partial
+    assert replicate_counts(design.iloc[::-1]) == {0: 9, 1: 6, 2: 9}          # in order
+    assert replicates_in(design) == [0, 1, 2]
+    assert list(by_replicate(design)) == [0, 1, 2]

@@ -79,10 +79,10 @@ def _replicates(runs, reading, profile, asked, label):
     `noise.MIN_REPLICATES`."""
     from reproduce.analysis.noise import MIN_REPLICATES
     from reproduce.experiment.profiles import format_replicates
-    from reproduce.store.selection import replicate_column
+    from reproduce.store.selection import replicate_counts
 
-    counts = replicate_column(runs).value_counts()
-    held = sorted(int(r) for r in counts.index)
+    counts = replicate_counts(runs)
+    held = list(counts)
     what = f"reading {reading.name}" + (f" and profile {profile.name}" if profile else "")
     if not held:
         raise UsageError(f"{label} has no runs of {what}")
@@ -111,7 +111,7 @@ def _replicates(runs, reading, profile, asked, label):
     short = [r for r in wanted if r not in complete]
     if short:
         r = short[0]
-        raise UsageError(f"replicate {r} of {what} is incomplete ({int(counts[r]):,} of "
+        raise UsageError(f"replicate {r} of {what} is incomplete ({counts[r]:,} of "
                          f"{profile.n_runs:,} runs); finish it with reproduce sweep "
                          f"--profile {profile.name} --reading {reading.name} "
                          f"--replicates {r}, or leave it out with --replicates")
