@@ -419,13 +419,15 @@ def readme_verdict(root, link, made_by):
             + [_verdict_cell(sm.loc[t, "ratio"], sm.loc[t, "verdict"]) if t in sm.index
                else "–" for t in tasks_] for f, sm in summaries.items()]
     first = folders[0]
-    own = {f.name for f in folders}     # a reading with a floor of its own is judged by it
+    own = {results.label(f) for f in folders}   # a reading with a floor of its own: by it
     if (first / "noise_readings.csv").is_file():
         judged = read_csv(first / "noise_readings.csv")
-        for reading in (r for r in README_READINGS if r not in own):
+        for reading in README_READINGS:
+            label = f"{first.parent.name}/{reading}"
             part = judged[judged["reading"] == reading].set_index("scope")
-            if len(part):
-                rows.append([f"{reading} (replicate 0) vs published, {first.name}'s floor"] + [
+            if len(part) and label not in own:
+                rows.append([f"{label} (replicate 0) vs published, "
+                             f"{results.label(first)}'s floor"] + [
                     _verdict_cell(part.loc[t, "ratio"], part.loc[t, "verdict"])
                     if t in part.index else "–" for t in tasks_])
     lines += table(["vs the floor"] + [TASK_TITLES.get(t, t) for t in tasks_], rows)
@@ -487,5 +489,3 @@ def results_page(root, link, made_by, published=None):
                          f"{SENSITIVITY_CSV}")
     lines = header(results) + [line for section in sections for line in section]
     return "\n".join(lines).rstrip("\n") + "\n"
-
-

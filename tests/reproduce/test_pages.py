@@ -118,7 +118,8 @@ def test_the_readme_judges_a_reading_by_its_own_floor_and_links_long_lists(tmp_p
         results / "quick" / "stated" / "noise_readings.csv", index=False)
     text = pages.readme_verdict(results, "results", "made by")
     assert "published vs quick/stated" in text and "published vs quick/var0.09+cap50" in text
-    assert "var0.01+cap50 (replicate 0) vs published, stated's floor | **4.0x** |" in text
+    assert ("quick/var0.01+cap50 (replicate 0) vs published, quick/stated's floor | **4.0x** |"
+            in text)
     assert "stated (replicate 0)" not in text and "9.0x" not in text   # it has its own floor
     assert (f"quick/stated ({pages.README_MAX_NAMED + 1} of {pages.README_MAX_NAMED + 1}): "
             "listed in [noise.md](results/quick/stated/noise.md).") in text
