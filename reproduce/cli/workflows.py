@@ -31,6 +31,7 @@ from reproduce.experiment.workers import (
 from reproduce.store import runs_csv
 from reproduce.store.database import Store, StoreError, check
 from reproduce.store.files import replacing, together, write_text
+from reproduce.store.selection import select
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ def local_workers(requested, configs, engine, batch_size):
 
 def _sweep(execution, profile, reading, db, store, replicates):
     configs = _configs(profile, reading, replicates)
-    keys = {c.key for c in configs}
+    keys = profile.key_set(reading, replicates)
     batch_size = execution.batch_size or BATCH_SIZE
     n_workers = (None if execution.scheduler else
                  local_workers(execution.workers, configs, execution.engine, batch_size))
@@ -211,7 +212,7 @@ def sensitivity_study(profile, readings, *, stores, results, out, replicates=(0,
         print(f"[{number}/{len(readings)}] reading {reading.name}: {reading.describe()}",
               flush=True)
         if sweep:
-            _adopt_shared_runs(stores, db, _configs(profile, reading, replicates))
+            _adopt_shared_runs(stores, db, profile.key_set(reading, replicates))
             status = sweep_grid(profile, reading, db, replicates, execution)
             if status == 130:
                 return status
@@ -230,9 +231,7 @@ def sensitivity_study(profile, readings, *, stores, results, out, replicates=(0,
         if not path.exists():
             print(f"reading {reading.name}: no runs yet ({path})")
             continue
-        runs = runs_csv.read(path)
-        runs = runs[runs["key"].isin({c.key for c in _configs(profile, reading,
-                                                               replicates)})]
+        runs = select(runs_csv.read(path), reading, profile, replicates)
         ours = table1.summarise(runs, expected=table1.expected_counts([profile.name],
                                                                       replicates))
         table1.write_tables(ours, table1.compare(ours, published), folders[reading.name],
@@ -276,13 +275,12 @@ def _configs(profile, reading, replicates):
     return [c for r in replicates for c in profile.configs(reading, r)]
 
 
-def _adopt_shared_runs(stores, db, configs):
-    """Copy into `db` the runs of `configs` that other readings' stores already hold
+def _adopt_shared_runs(stores, db, keys):
+    """Copy into `db` the runs of `keys` that other readings' stores already hold
     (e.g. ``connections-only`` changes only the GRU's runs), so they are not run twice."""
     others = [p for p in sorted(stores.glob("*.sqlite")) if p != db]
     if not others:
         return
-    keys = {c.key for c in configs}
     try:
         with Store.open(db, create=True) as store:
             copied = sum(store.adopt(other, keys) for other in others)

@@ -133,6 +133,10 @@ class Profile:
         """The keys of `configs`, in their order (a tuple), to select a grid's runs by."""
         return _grid_keys(self, _settings(reading), replicate)
 
+    def key_set(self, reading=None, replicates=(0,)):
+        """The keys of the grids of several `replicates` together (a set)."""
+        return set().union(*(self.keys(reading, r) for r in replicates))
+
     def describe(self, reading=None):
         """The counts, as printed before a sweep."""
         def n(count, word, plural=None):
@@ -146,13 +150,13 @@ class Profile:
                 + ("" if reading is None else f"; reading {reading.name}: {reading.describe()}"))
 
 
-# A grid's RunConfigs (each checks its values) and their keys take seconds for `paper`;
-# selecting runs asks for them again and again, so the last few are kept (a `paper` grid
-# of RunConfigs is some 20 MB, its keys 5).
 def _settings(reading):
     return reading.settings if reading is not None else ()     # None: stated
 
 
+# A grid's RunConfigs (each checks its values) and their keys take seconds for `paper`;
+# selecting runs asks for them again and again, so the last few are kept (a `paper` grid
+# of RunConfigs is some 20 MB, its keys 5).
 @functools.lru_cache(maxsize=2)
 def _grid(profile, reading_settings, replicate):
     settings = {"max_epochs": profile.max_epochs, "data_seed": DATA_SEED + replicate}

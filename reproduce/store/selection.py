@@ -17,7 +17,7 @@ def select(runs, reading, profile=None, replicates=(0,)):
     if profile is not None:
         # a key is its configuration: the grid's keys select its runs of the reading
         present = replicates_in(runs) if replicates is None else replicates
-        keys = set().union(*(profile.keys(reading, r) for r in present))
+        keys = profile.key_set(reading, present)
         return runs.loc[runs["key"].isin(keys).to_numpy(dtype=bool)]
     configs = [json.loads(text) for text in runs["config"]]
     keep = np.array([reading.matches(c) and (replicates is None
